@@ -1,0 +1,47 @@
+/**
+ * Every tunable of the tap, with its documented default. Config settings of the same name
+ * override them; README's config reference is checked against schemas/config.schema.json.
+ */
+export const DEFAULTS = {
+  /** Winter '26. SOAP login() is capped at 64.0 separately (it is gone from 65.0 on). */
+  apiVersion: '65.0',
+  soapLoginMaxApiVersion: '64.0',
+  /** Bulk API 2.0 results: rows per page (`maxRecords`). */
+  maxRecords: 100_000,
+  /** REST query page hint (`Sforce-Query-Options: batchSize`), Salesforce clamps to 200..2000. */
+  restBatchSize: 2000,
+  /** Streams synced at once. */
+  streamConcurrency: 4,
+  /** Bulk jobs open at once across all streams. */
+  bulkJobConcurrency: 4,
+  /** Result pages downloaded at once per job when `resultPages` is available (API >= 62.0). */
+  resultPageConcurrency: 3,
+  /** Describe calls in flight during discovery. */
+  describeConcurrency: 16,
+  /** Re-read this long before the bookmark, to catch rows committed late. */
+  lookbackSeconds: 600,
+  /** Initial incremental window; halved when a job times out or fails for size. */
+  windowDays: 365,
+  minWindowSeconds: 60,
+  /** Bulk job polling: first wait, growth factor, cap. */
+  pollInitialMs: 500,
+  pollFactor: 1.5,
+  pollMaxMs: 10_000,
+  /** A Bulk job that is not done after this long is aborted and its window shrunk. */
+  bulkJobTimeoutSeconds: 3600,
+  /** Stop starting work once this share of the daily API quota is used. */
+  quotaPercentTotal: 90,
+  /** Same, for this run alone. */
+  quotaPercentPerRun: 50,
+  /** HTTP */
+  connectTimeoutMs: 30_000,
+  /** No byte for this long on an open response: the connection is dropped and retried. */
+  idleTimeoutMs: 300_000,
+  maxRetries: 5,
+  retryBaseMs: 500,
+  retryMaxMs: 60_000,
+  /** Re-login before Salesforce's default 2-hour session timeout would bite. */
+  sessionMaxAgeMs: 90 * 60_000,
+} as const;
+
+export type Defaults = typeof DEFAULTS;

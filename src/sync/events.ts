@@ -1,0 +1,42 @@
+/**
+ * What a sync produces, independent of Singer and Airbyte. The protocol encoders turn these into
+ * wire messages; nothing in sync/ knows either protocol.
+ */
+import type { TapError } from '../core/errors.js';
+import type { SelectedStream } from '../catalog/types.js';
+
+/**
+ * One stream's resumable position. A bookmark covers every record emitted before the state
+ * event that carries it.
+ */
+export interface StreamBookmark {
+  /** The replication key the value belongs to (SystemModstamp, ...). */
+  replicationKey?: string;
+  /** ISO-8601 UTC: every row with key < value has been emitted. */
+  value?: string;
+  /** Full-table streams: the last full pass finished. */
+  complete?: boolean;
+}
+
+/**
+ * Records of one stream. `objects` hold typed records; `json` holds the records already
+ * serialized (the fast path), one JSON object per line, each line ending in '\n'.
+ */
+export interface RecordBatch {
+  count: number;
+  objects?: Record<string, unknown>[];
+  json?: Buffer;
+}
+
+export type StreamStatus = 'STARTED' | 'RUNNING' | 'COMPLETE' | 'INCOMPLETE';
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+export type SyncEvent =
+  | { kind: 'schema'; stream: SelectedStream }
+  | { kind: 'records'; stream: string; batch: RecordBatch }
+  | { kind: 'state'; stream: string; bookmark: StreamBookmark }
+  | { kind: 'status'; stream: string; status: StreamStatus }
+  | { kind: 'estimate'; stream: string; rows: number }
+  | { kind: 'error'; stream?: string; error: TapError }
+  | { kind: 'log'; level: LogLevel; message: string };
