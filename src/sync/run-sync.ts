@@ -1,0 +1,197 @@
+/**
+ * Runs a read: every selected stream, several at once, each window by window, and yields the
+ * protocol-neutral events the protocol encoders turn into messages.
+ *
+ * Per stream: STARTED, RUNNING, then for each window its records followed by a STATE that covers
+ * them, then COMPLETE. A stream that fails is reported (INCOMPLETE + error) and the others go on,
+ * unless the failure is global (auth, quota, interruption, closed output), which stops the run
+ * after the states already emitted.
+ */
+import PQueue from 'p-queue';
+import { TapError, toTapError } from '../core/errors.js';
+import type { SelectedStream } from '../catalog/types.js';
+import { EventChannel } from './event-channel.js';
+import type { RecordBatch, StreamBookmark, SyncEvent } from './events.js';
+import { buildReadPlan, type ReadPlan } from './read-plan.js';
+
+/** A half-open range on the replication key: `start <= key < end`, ISO-8601 UTC. */
+export interface SyncWindow {
+  start: string;
+  end: string;
+}
+
+export type ReadApi = 'bulk' | 'rest';
+
+export interface ReadRequest {
+  stream: SelectedStream;
+  plan: ReadPlan;
+  api: ReadApi;
+  /** Absent for full-table reads. */
+  window?: SyncWindow;
+  signal: AbortSignal;
+  /** Rows the server says this read will return, as soon as it knows. */
+  onEstimate(rows: number): void;
+}
+
+/** Reads one window of one stream through one API. */
+export type WindowReader = (request: ReadRequest) => AsyncIterable<RecordBatch>;
+
+/** What to do when reading a window failed. */
+export type FailureAction =
+  /** Bulk cannot serve this stream (INVALIDENTITY, unsupported fields): read it through REST. */
+  | 'use_rest'
+  /** The window was too big (timeouts, size): halve it and retry. */
+  | 'shrink_window'
+  /**
+   * Give up on this stream. The others go on, unless the error's kind is global (auth, quota,
+   * interruption, closed output).
+   */
+  | 'fail';
+
+export interface SyncPlanHooks {
+  /** Windows from the bookmark (minus lookback) or start date up to the sync start. */
+  planWindows(stream: SelectedStream, bookmark: StreamBookmark | undefined, syncStart: Date): SyncWindow[];
+  /** The two halves of a window, or undefined when it cannot be split further. */
+  splitWindow(window: SyncWindow): [SyncWindow, SyncWindow] | undefined;
+  classifyFailure(error: TapError, api: ReadApi): FailureAction;
+  /** Throws a quota TapError when no new work may start. */
+  checkQuota(): Promise<void>;
+}
+
+export interface RunSyncOptions {
+  streams: SelectedStream[];
+  bookmarks: ReadonlyMap<string, StreamBookmark>;
+  read: Record<ReadApi, WindowReader>;
+  hooks: SyncPlanHooks;
+  streamConcurrency: number;
+  signal: AbortSignal;
+  /** The moment the sync started; no window ends later. */
+  syncStart?: Date;
+}
+
+/** Failures no other stream can get past. */
+const GLOBAL_KINDS = new Set(['auth', 'quota', 'interrupted', 'output_closed']);
+
+export function runSync(options: RunSyncOptions): AsyncIterable<SyncEvent> {
+  const channel = new EventChannel<SyncEvent>(256);
+  const syncStart = options.syncStart ?? new Date();
+  const abort = new AbortController();
+  const signal = AbortSignal.any([options.signal, abort.signal]);
+  const queue = new PQueue({ concurrency: Math.max(1, options.streamConcurrency) });
+  let globalFailure: TapError | undefined;
+
+  const emit = (event: SyncEvent) => channel.push(event);
+
+  const runStream = async (stream: SelectedStream) => {
+    const name = stream.definition.name;
+    if (globalFailure || signal.aborted) return;
+    await emit({ kind: 'status', stream: name, status: 'STARTED' });
+    try {
+      await syncStream(stream, options.bookmarks.get(name), { ...options, signal, syncStart, emit });
+      await emit({ kind: 'status', stream: name, status: 'COMPLETE' });
+    } catch (thrown) {
+      const error = signal.aborted && !(thrown instanceof TapError) ? interruption() : toTapError(thrown);
+      await emit({ kind: 'status', stream: name, status: 'INCOMPLETE' });
+      if (GLOBAL_KINDS.has(error.kind)) {
+        globalFailure ??= error;
+        abort.abort(error);
+      } else {
+        await emit({ kind: 'error', stream: name, error });
+      }
+    }
+  };
+
+  void (async () => {
+    try {
+      await Promise.all(options.streams.map((stream) => queue.add(() => runStream(stream))));
+      if (globalFailure) channel.fail(globalFailure);
+      else if (options.signal.aborted) channel.fail(interruption());
+      else channel.close();
+    } catch (error) {
+      channel.fail(error);
+    }
+  })();
+
+  return channel;
+}
+
+function interruption(): TapError {
+  return new TapError('TAP_INTERRUPTED', 'The sync was interrupted; the last STATE emitted is where the next run resumes.', { kind: 'interrupted' });
+}
+
+interface StreamContext extends RunSyncOptions {
+  signal: AbortSignal;
+  syncStart: Date;
+  emit(event: SyncEvent): Promise<void>;
+}
+
+async function syncStream(stream: SelectedStream, bookmark: StreamBookmark | undefined, ctx: StreamContext): Promise<void> {
+  const name = stream.definition.name;
+  const plan = buildReadPlan(stream);
+  await ctx.emit({ kind: 'schema', stream });
+  await ctx.emit({ kind: 'status', stream: name, status: 'RUNNING' });
+
+  let api: ReadApi = 'bulk';
+  if (!stream.definition.bulkSupported) api = 'rest';
+  else if (plan.bulkUnselectable.length > 0) {
+    api = 'rest';
+    await ctx.emit({ kind: 'log', level: 'info', message: `${name}: reading through REST because Bulk API 2.0 cannot return ${plan.bulkUnselectable.join(', ')}` });
+  }
+
+  let estimated = 0;
+  const readWindow = async (window: SyncWindow | undefined): Promise<void> => {
+    for (;;) {
+      await ctx.hooks.checkQuota();
+      try {
+        let windowEstimate = 0;
+        const request: ReadRequest = {
+          stream, plan, api, signal: ctx.signal,
+          ...(window ? { window } : {}),
+          onEstimate: (rows) => {
+            windowEstimate = rows;
+            // Not awaited: estimates are advisory and must not hold up the reader.
+            ctx.emit({ kind: 'estimate', stream: name, rows: estimated + rows }).catch(() => undefined);
+          },
+        };
+        for await (const batch of ctx.read[api](request)) {
+          if (batch.count > 0) await ctx.emit({ kind: 'records', stream: name, batch });
+        }
+        estimated += windowEstimate;
+        // The window's records are all out: checkpoint its end.
+        if (window) await ctx.emit({ kind: 'state', stream: name, bookmark: { replicationKey: stream.replicationKey, value: window.end } });
+        return;
+      } catch (thrown) {
+        if (ctx.signal.aborted) throw thrown;
+        const error = toTapError(thrown);
+        const action = ctx.hooks.classifyFailure(error, api);
+        if (action === 'use_rest' && api === 'bulk') {
+          api = 'rest';
+          await ctx.emit({ kind: 'log', level: 'warn', message: `${name}: Bulk API 2.0 refused the job (${error.code}: ${error.message}); reading through REST instead` });
+          continue;
+        }
+        if (action === 'shrink_window' && window) {
+          const halves = ctx.hooks.splitWindow(window);
+          if (halves) {
+            await ctx.emit({ kind: 'log', level: 'warn', message: `${name}: window ${window.start} – ${window.end} failed (${error.code}); retrying it in two halves` });
+            await readWindow(halves[0]);
+            await readWindow(halves[1]);
+            return;
+          }
+        }
+        throw error;
+      }
+    }
+  };
+
+  if (stream.method === 'INCREMENTAL' && stream.replicationKey) {
+    const windows = ctx.hooks.planWindows(stream, bookmark, ctx.syncStart);
+    for (const window of windows) await readWindow(window);
+    if (windows.length === 0) {
+      // Nothing to read (e.g. a bookmark at or past the sync start): still checkpoint.
+      await ctx.emit({ kind: 'state', stream: name, bookmark: bookmark ?? { replicationKey: stream.replicationKey } });
+    }
+  } else {
+    await readWindow(undefined);
+    await ctx.emit({ kind: 'state', stream: name, bookmark: { complete: true } });
+  }
+}

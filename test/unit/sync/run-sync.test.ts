@@ -1,0 +1,159 @@
+import { describe, expect, it } from 'vitest';
+import type { FieldDefinition, SelectedStream, StreamDefinition } from '../../../src/catalog/types.js';
+import { TapError } from '../../../src/core/errors.js';
+import type { SyncEvent } from '../../../src/sync/events.js';
+import { runSync, type ReadRequest, type SyncPlanHooks, type SyncWindow, type WindowReader } from '../../../src/sync/run-sync.js';
+
+function field(name: string, extra: Partial<FieldDefinition> = {}): FieldDefinition {
+  return { name, sfType: 'string', valueKind: 'string', schema: {}, nullable: true, calculated: false, bulkSelectable: true, ...extra };
+}
+
+function stream(name: string, extra: Partial<StreamDefinition> = {}, method: 'INCREMENTAL' | 'FULL_TABLE' = 'INCREMENTAL'): SelectedStream {
+  const definition: StreamDefinition = {
+    name, sobject: name, custom: false, keyProperties: ['Id'], replicationKey: 'SystemModstamp', validReplicationKeys: ['SystemModstamp'],
+    bulkSupported: true, hasIsDeleted: true, schema: {}, fields: [field('Id'), field('SystemModstamp', { valueKind: 'datetime' })], ...extra,
+  };
+  return { definition, fields: ['Id', 'SystemModstamp'], method, ...(method === 'INCREMENTAL' ? { replicationKey: 'SystemModstamp' } : {}) };
+}
+
+const days = (n: number) => new Date(Date.UTC(2024, 0, 1 + n)).toISOString();
+
+const hooks: SyncPlanHooks = {
+  planWindows: (_s, bookmark) => {
+    const start = bookmark?.value ? Number(bookmark.value.slice(8, 10)) - 1 : 0;
+    const out: SyncWindow[] = [];
+    for (let d = start; d < 4; d += 2) out.push({ start: days(d), end: days(Math.min(d + 2, 4)) });
+    return out;
+  },
+  splitWindow: (w) => {
+    const a = Date.parse(w.start);
+    const b = Date.parse(w.end);
+    if (b - a <= 86_400_000) return undefined;
+    const mid = new Date(a + (b - a) / 2).toISOString();
+    return [{ start: w.start, end: mid }, { start: mid, end: w.end }];
+  },
+  classifyFailure: (error) => (error.code === 'SF_INVALIDENTITY' ? 'use_rest' : error.code === 'TAP_BULK_JOB_TIMEOUT' ? 'shrink_window' : 'fail'),
+  checkQuota: async () => undefined,
+};
+
+function recordsReader(calls: ReadRequest[], fail?: (r: ReadRequest) => TapError | undefined): WindowReader {
+  return async function* (request) {
+    calls.push(request);
+    const error = fail?.(request);
+    if (error) throw error;
+    request.onEstimate(1);
+    yield { count: 1, objects: [{ Id: `${request.stream.definition.name}-${request.window?.start ?? 'all'}` }] };
+  };
+}
+
+async function collect(iterable: AsyncIterable<SyncEvent>): Promise<{ events: SyncEvent[]; error?: unknown }> {
+  const events: SyncEvent[] = [];
+  try {
+    for await (const e of iterable) events.push(e);
+    return { events };
+  } catch (error) {
+    return { events, error };
+  }
+}
+
+const summary = (events: SyncEvent[], name: string) =>
+  events
+    .filter((e) => 'stream' in e && (typeof e.stream === 'string' ? e.stream === name : e.stream.definition.name === name))
+    .map((e) => (e.kind === 'status' ? e.status : e.kind === 'state' ? `state:${e.bookmark.value ?? (e.bookmark.complete ? 'complete' : '-')}` : e.kind));
+
+describe('runSync', () => {
+  it('emits statuses, schema, records then a state after each window', async () => {
+    const calls: ReadRequest[] = [];
+    const { events, error } = await collect(runSync({
+      streams: [stream('Account')], bookmarks: new Map(), read: { bulk: recordsReader(calls), rest: recordsReader(calls) },
+      hooks, streamConcurrency: 2, signal: new AbortController().signal,
+    }));
+    expect(error).toBeUndefined();
+    expect(summary(events, 'Account')).toEqual([
+      'STARTED', 'schema', 'RUNNING', 'estimate', 'records', `state:${days(2)}`, 'estimate', 'records', `state:${days(4)}`, 'COMPLETE',
+    ]);
+    expect(calls.map((c) => c.api)).toEqual(['bulk', 'bulk']);
+  });
+
+  it('marks a full-table stream complete after reading it whole', async () => {
+    const calls: ReadRequest[] = [];
+    const { events } = await collect(runSync({
+      streams: [stream('LoginHistory', { replicationKey: undefined }, 'FULL_TABLE')], bookmarks: new Map(),
+      read: { bulk: recordsReader(calls), rest: recordsReader(calls) }, hooks, streamConcurrency: 1, signal: new AbortController().signal,
+    }));
+    expect(summary(events, 'LoginHistory')).toEqual(['STARTED', 'schema', 'RUNNING', 'estimate', 'records', 'state:complete', 'COMPLETE']);
+    expect(calls[0]!.window).toBeUndefined();
+  });
+
+  it('still checkpoints a stream with nothing to read', async () => {
+    const { events } = await collect(runSync({
+      streams: [stream('Account')], bookmarks: new Map([['Account', { replicationKey: 'SystemModstamp', value: '2999-01-01T00:00:00.000Z' }]]),
+      read: { bulk: recordsReader([]), rest: recordsReader([]) }, hooks: { ...hooks, planWindows: () => [] }, streamConcurrency: 1,
+      signal: new AbortController().signal,
+    }));
+    expect(summary(events, 'Account')).toEqual(['STARTED', 'schema', 'RUNNING', 'state:2999-01-01T00:00:00.000Z', 'COMPLETE']);
+  });
+
+  it('falls back to REST for the rest of the stream when Bulk refuses the object', async () => {
+    const calls: ReadRequest[] = [];
+    const read = recordsReader(calls, (r) => (r.api === 'bulk' ? new TapError('SF_INVALIDENTITY', 'not supported', { kind: 'salesforce' }) : undefined));
+    const { events } = await collect(runSync({
+      streams: [stream('Account')], bookmarks: new Map(), read: { bulk: read, rest: read }, hooks, streamConcurrency: 1, signal: new AbortController().signal,
+    }));
+    expect(calls.map((c) => c.api)).toEqual(['bulk', 'rest', 'rest']);
+    expect(summary(events, 'Account').filter((s) => s.startsWith('state'))).toHaveLength(2);
+    expect(events.some((e) => e.kind === 'log' && e.message.includes('REST'))).toBe(true);
+  });
+
+  it('halves a window that timed out and covers the same range', async () => {
+    const calls: ReadRequest[] = [];
+    const read = recordsReader(calls, (r) =>
+      r.window && Date.parse(r.window.end) - Date.parse(r.window.start) > 86_400_000 && r.window.start === days(0)
+        ? new TapError('TAP_BULK_JOB_TIMEOUT', 'too slow', { kind: 'transient' }) : undefined);
+    const { events } = await collect(runSync({
+      streams: [stream('Account')], bookmarks: new Map(), read: { bulk: read, rest: read }, hooks, streamConcurrency: 1, signal: new AbortController().signal,
+    }));
+    expect(calls.map((c) => `${c.window!.start.slice(8, 10)}-${c.window!.end.slice(8, 10)}`)).toEqual(['01-03', '01-02', '02-03', '03-05']);
+    expect(summary(events, 'Account').filter((s) => s.startsWith('state'))).toEqual([`state:${days(1)}`, `state:${days(2)}`, `state:${days(4)}`]);
+  });
+
+  it('reports a failing stream as INCOMPLETE and goes on with the others', async () => {
+    const read = recordsReader([], (r) => (r.stream.definition.name === 'Bad' ? new TapError('SF_MALFORMED_QUERY', 'bad where', { kind: 'salesforce' }) : undefined));
+    const { events, error } = await collect(runSync({
+      streams: [stream('Bad'), stream('Good')], bookmarks: new Map(), read: { bulk: read, rest: read }, hooks, streamConcurrency: 1,
+      signal: new AbortController().signal,
+    }));
+    expect(error).toBeUndefined();
+    expect(summary(events, 'Bad')).toEqual(['STARTED', 'schema', 'RUNNING', 'INCOMPLETE', 'error']);
+    expect(summary(events, 'Good').at(-1)).toBe('COMPLETE');
+  });
+
+  it('stops every stream on a global failure and ends with it after the states already out', async () => {
+    let reads = 0;
+    const read: WindowReader = async function* (request) {
+      reads += 1;
+      if (reads === 2) throw new TapError('TAP_QUOTA_REACHED', 'quota', { kind: 'quota' });
+      yield { count: 1, objects: [{ Id: request.stream.definition.name }] };
+    };
+    const { events, error } = await collect(runSync({
+      streams: [stream('A'), stream('B')], bookmarks: new Map(), read: { bulk: read, rest: read }, hooks, streamConcurrency: 1,
+      signal: new AbortController().signal,
+    }));
+    expect((error as TapError).code).toBe('TAP_QUOTA_REACHED');
+    expect(summary(events, 'A')).toEqual(['STARTED', 'schema', 'RUNNING', 'records', `state:${days(2)}`, 'INCOMPLETE']);
+    expect(summary(events, 'B')).toEqual([]);
+  });
+
+  it('ends with an interruption when the caller aborts', async () => {
+    const controller = new AbortController();
+    const read: WindowReader = async function* (request) {
+      controller.abort();
+      request.signal.throwIfAborted();
+      yield { count: 0 };
+    };
+    const { error } = await collect(runSync({
+      streams: [stream('A')], bookmarks: new Map(), read: { bulk: read, rest: read }, hooks, streamConcurrency: 1, signal: controller.signal,
+    }));
+    expect((error as TapError).kind).toBe('interrupted');
+  });
+});
