@@ -58,7 +58,7 @@ async function collect(iterable: AsyncIterable<SyncEvent>): Promise<{ events: Sy
 
 const summary = (events: SyncEvent[], name: string) =>
   events
-    .filter((e) => 'stream' in e && (typeof e.stream === 'string' ? e.stream === name : e.stream.definition.name === name))
+    .filter((e) => 'stream' in e && (typeof e.stream === 'string' ? e.stream === name : e.stream?.definition.name === name))
     .map((e) => (e.kind === 'status' ? e.status : e.kind === 'state' ? `state:${e.bookmark.value ?? (e.bookmark.complete ? 'complete' : '-')}` : e.kind));
 
 describe('runSync', () => {
