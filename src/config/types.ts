@@ -1,0 +1,89 @@
+/**
+ * The validated, normalized config every command receives. Built by `parseConfig` from the raw
+ * JSON (flat Singer keys, Airbyte's nested `credentials`, strings from Meltano env vars) after
+ * validation against schemas/config.schema.json; defaults from src/core/defaults.ts are applied,
+ * so readers never look at DEFAULTS for a setting the user can override.
+ */
+
+export type AuthType = 'oauth_refresh_token' | 'password' | 'client_credentials' | 'jwt' | 'soap' | 'access_token';
+
+export const AUTH_TYPES: readonly AuthType[] = [
+  'oauth_refresh_token',
+  'password',
+  'client_credentials',
+  'jwt',
+  'soap',
+  'access_token',
+];
+
+export interface AuthConfig {
+  type: AuthType;
+  clientId?: string;
+  clientSecret?: string;
+  refreshToken?: string;
+  username?: string;
+  password?: string;
+  securityToken?: string;
+  /** PEM, PKCS#8 or PKCS#1. */
+  privateKey?: string;
+  accessToken?: string;
+  /** JWT `aud` override (a community URL); default login/test.salesforce.com. */
+  jwtAudience?: string;
+  /** Where logins go: the custom `login_url`, else login.salesforce.com / test.salesforce.com. No trailing slash. */
+  loginUrl: string;
+  /** Whether `login_url` was set by the user (client credentials require a My Domain host). */
+  customLoginUrl: boolean;
+  isSandbox: boolean;
+  /** Known before login only for `access_token` (required) or when the user pins it. */
+  instanceUrl?: string;
+}
+
+export interface CustomQuery {
+  name: string;
+  query: string;
+  replicationKey?: string;
+  primaryKey?: string[];
+}
+
+export type ApiPreference = 'auto' | 'bulk' | 'rest';
+
+export interface TapConfig {
+  auth: AuthConfig;
+  /** "65.0" */
+  apiVersion: string;
+  /** ISO-8601 UTC; undefined = all history. */
+  startDate?: string;
+  /** ISO-8601 UTC; undefined = now. */
+  endDate?: string;
+  lookbackSeconds: number;
+  /** Incremental window size. */
+  windowSeconds: number;
+  minWindowSeconds: number;
+  streamsInclude: string[];
+  streamsExclude: string[];
+  /** Extra SOQL conditions per stream name, ANDed with the sync's own. */
+  streamWhere: Record<string, string>;
+  customQueries: CustomQuery[];
+  includeDeleted: boolean;
+  selectFieldsByDefault: boolean;
+  /** Which API reads rows: Bulk 2.0 when it can (auto), always Bulk, or always REST. */
+  api: ApiPreference;
+  /** Bulk API 2.0 `maxRecords` per results page. */
+  maxRecords: number;
+  restBatchSize: number;
+  streamConcurrency: number;
+  bulkJobConcurrency: number;
+  resultPageConcurrency: number;
+  describeConcurrency: number;
+  bulkJobTimeoutSeconds: number;
+  pollInitialMs: number;
+  pollMaxMs: number;
+  quotaPercentTotal: number;
+  quotaPercentPerRun: number;
+  connectTimeoutMs: number;
+  idleTimeoutMs: number;
+  maxRetries: number;
+  persistRotatedRefreshToken: boolean;
+  /** The config as the user wrote it (after `""` → unset), kept to merge a rotated token into. */
+  raw: Record<string, unknown>;
+}
