@@ -64,6 +64,11 @@ export interface RunSyncOptions {
   read: Record<ReadApi, WindowReader>;
   hooks: SyncPlanHooks;
   streamConcurrency: number;
+  /**
+   * `auto`: Bulk API 2.0 where it can serve the stream, REST otherwise. `rest`: REST only.
+   * `bulk`: Bulk even when selected fields need REST (those fields are left out, with a warning).
+   */
+  api?: 'auto' | 'bulk' | 'rest';
   signal: AbortSignal;
   /** The moment the sync started; no window ends later. */
   syncStart?: Date;
@@ -127,15 +132,19 @@ interface StreamContext extends RunSyncOptions {
 
 async function syncStream(stream: SelectedStream, bookmark: StreamBookmark | undefined, ctx: StreamContext): Promise<void> {
   const name = stream.definition.name;
-  const plan = buildReadPlan(stream);
+  let plan = buildReadPlan(stream);
   await ctx.emit({ kind: 'schema', stream });
   await ctx.emit({ kind: 'status', stream: name, status: 'RUNNING' });
 
-  let api: ReadApi = 'bulk';
-  if (!stream.definition.bulkSupported) api = 'rest';
-  else if (plan.bulkUnselectable.length > 0) {
-    api = 'rest';
-    await ctx.emit({ kind: 'log', level: 'info', message: `${name}: reading through REST because Bulk API 2.0 cannot return ${plan.bulkUnselectable.join(', ')}` });
+  let api: ReadApi = ctx.api === 'rest' || !stream.definition.bulkSupported ? 'rest' : 'bulk';
+  if (api === 'bulk' && plan.bulkUnselectable.length > 0) {
+    if (ctx.api === 'bulk') {
+      await ctx.emit({ kind: 'log', level: 'warn', message: `${name}: Bulk API 2.0 cannot return ${plan.bulkUnselectable.join(', ')}; they are left out because \`api\` is \`bulk\`` });
+      plan = buildReadPlan({ ...stream, fields: stream.fields.filter((f) => !plan.bulkUnselectable.includes(f)) });
+    } else {
+      api = 'rest';
+      await ctx.emit({ kind: 'log', level: 'info', message: `${name}: reading through REST because Bulk API 2.0 cannot return ${plan.bulkUnselectable.join(', ')}` });
+    }
   }
 
   let estimated = 0;

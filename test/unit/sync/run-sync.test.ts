@@ -157,3 +157,31 @@ describe('runSync', () => {
     expect((error as TapError).kind).toBe('interrupted');
   });
 });
+
+describe('runSync API choice', () => {
+  const withBase64 = (): SelectedStream => {
+    const s = stream('ContentVersion');
+    s.definition.fields.push(field('VersionData', { sfType: 'base64', bulkSelectable: false }));
+    return { ...s, fields: ['Id', 'SystemModstamp', 'VersionData'] };
+  };
+
+  it('reads through REST when a selected field needs it', async () => {
+    const calls: ReadRequest[] = [];
+    await collect(runSync({ streams: [withBase64()], bookmarks: new Map(), read: { bulk: recordsReader(calls), rest: recordsReader(calls) }, hooks, streamConcurrency: 1, signal: new AbortController().signal }));
+    expect(new Set(calls.map((c) => c.api))).toEqual(new Set(['rest']));
+  });
+
+  it('keeps Bulk and leaves such fields out when the user insists on Bulk', async () => {
+    const calls: ReadRequest[] = [];
+    const { events } = await collect(runSync({ streams: [withBase64()], api: 'bulk', bookmarks: new Map(), read: { bulk: recordsReader(calls), rest: recordsReader(calls) }, hooks, streamConcurrency: 1, signal: new AbortController().signal }));
+    expect(new Set(calls.map((c) => c.api))).toEqual(new Set(['bulk']));
+    expect(calls[0]!.plan.columns.map((c) => c.name)).toEqual(['Id', 'SystemModstamp']);
+    expect(events.some((e) => e.kind === 'log' && e.level === 'warn' && e.message.includes('VersionData'))).toBe(true);
+  });
+
+  it('uses REST only when asked to', async () => {
+    const calls: ReadRequest[] = [];
+    await collect(runSync({ streams: [stream('Account')], api: 'rest', bookmarks: new Map(), read: { bulk: recordsReader(calls), rest: recordsReader(calls) }, hooks, streamConcurrency: 1, signal: new AbortController().signal }));
+    expect(new Set(calls.map((c) => c.api))).toEqual(new Set(['rest']));
+  });
+});
