@@ -1,0 +1,53 @@
+/**
+ * Builds the authenticated SalesforceClient for a config: one keep-alive pool, logins with
+ * retries on network errors and 5xx, the first login done before returning (so a bad credential
+ * fails here, once), and the HTTP wrappers around data calls.
+ */
+import type { TapConfig } from '../../config/types.js';
+import { DEFAULTS } from '../../core/defaults.js';
+import { createAuthenticator } from '../auth/login-flows.js';
+import { createBaseRequester } from './send-request.js';
+import { SalesforceHttpClient } from './salesforce-http-client.js';
+import { createSessionManager } from './with-session.js';
+import { withRetry, type RetryOptions } from './with-retry.js';
+
+export interface ConnectOptions {
+  onRefreshTokenRotated?: (refreshToken: string) => Promise<void> | void;
+  onRetry?: RetryOptions['onRetry'];
+  signal?: AbortSignal;
+}
+
+export interface ConnectedClient {
+  client: SalesforceHttpClient;
+  /** Logins performed so far (the first one included). */
+  logins(): number;
+  close(): Promise<void>;
+}
+
+export async function connectSalesforce(config: TapConfig, options: ConnectOptions = {}): Promise<ConnectedClient> {
+  // Enough sockets for every stream's job polling plus parallel result pages, and a few spare.
+  const connections = config.streamConcurrency + config.bulkJobConcurrency * config.resultPageConcurrency + 4;
+  const base = createBaseRequester({ connections, connectTimeoutMs: config.connectTimeoutMs, idleTimeoutMs: config.idleTimeoutMs });
+  const retry: RetryOptions = { maxRetries: Math.min(config.maxRetries, 3), baseMs: DEFAULTS.retryBaseMs, maxMs: DEFAULTS.retryMaxMs };
+  if (options.onRetry) retry.onRetry = options.onRetry;
+  const authenticator = createAuthenticator(config.auth, {
+    apiVersion: config.apiVersion,
+    send: withRetry(base.send, retry),
+    ...(options.onRefreshTokenRotated ? { onRefreshTokenRotated: options.onRefreshTokenRotated } : {}),
+  });
+  const sessions = createSessionManager(authenticator, { maxAgeMs: DEFAULTS.sessionMaxAgeMs });
+  try {
+    const session = await sessions.current(options.signal);
+    const client = new SalesforceHttpClient({
+      apiVersion: config.apiVersion,
+      send: base.send,
+      sessions,
+      session,
+      retry: { ...retry, maxRetries: config.maxRetries },
+    });
+    return { client, logins: () => sessions.logins, close: () => base.close() };
+  } catch (error) {
+    await base.close();
+    throw error;
+  }
+}

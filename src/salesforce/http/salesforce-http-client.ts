@@ -1,0 +1,127 @@
+/**
+ * The SalesforceClient the tap uses: session(retry(usage(send))) around one undici request
+ * function, JSON and streamed helpers, and every non-2xx answer turned into an error through the
+ * error table. Relative paths resolve under `/services/data/vNN.0/`.
+ */
+import { DEFAULTS } from '../../core/defaults.js';
+import { secrets } from '../../core/secrets.js';
+import { TapError } from '../../core/errors.js';
+import type { ApiUsage, RequestOptions, SalesforceClient, StreamedResponse } from '../client.js';
+import type { Session } from '../auth/types.js';
+import { toResponseError } from './error-table.js';
+import { parseLimitInfo } from './limit-info.js';
+import type { SessionManager } from './with-session.js';
+import { withSession } from './with-session.js';
+import { withRetry, type RetryOptions } from './with-retry.js';
+import { readBodyText, type HttpRequest, type HttpResponse, type RequestFn } from './types.js';
+
+export interface HttpClientOptions {
+  apiVersion: string;
+  /** The base request function (createBaseRequester().send). */
+  send: RequestFn;
+  sessions: SessionManager;
+  /** The session the client starts from (its instance URL is the client's). */
+  session: Session;
+  retry?: Partial<RetryOptions>;
+}
+
+export class SalesforceHttpClient implements SalesforceClient {
+  readonly apiVersion: string;
+  readonly #sessions: SessionManager;
+  readonly #request: RequestFn;
+  #instanceUrl: string;
+  #usage: { used: number; max: number } | undefined;
+  #calls = 0;
+
+  constructor(options: HttpClientOptions) {
+    this.apiVersion = options.apiVersion;
+    this.#sessions = options.sessions;
+    this.#instanceUrl = options.session.instanceUrl.replace(/\/+$/, '');
+    const tracked: RequestFn = async (request) => {
+      const response = await options.send(request);
+      this.#calls += 1;
+      const usage = parseLimitInfo(response.headers['sforce-limit-info']);
+      if (usage) this.#usage = usage;
+      return response;
+    };
+    const retried = withRetry(tracked, {
+      maxRetries: options.retry?.maxRetries ?? DEFAULTS.maxRetries,
+      baseMs: options.retry?.baseMs ?? DEFAULTS.retryBaseMs,
+      maxMs: options.retry?.maxMs ?? DEFAULTS.retryMaxMs,
+      ...(options.retry?.onRetry ? { onRetry: options.retry.onRetry } : {}),
+      ...(options.retry?.random ? { random: options.retry.random } : {}),
+    });
+    this.#request = withSession(retried, this.#sessions);
+  }
+
+  get instanceUrl(): string {
+    return this.#instanceUrl;
+  }
+
+  apiUsage(): ApiUsage | undefined {
+    return this.#usage === undefined ? undefined : { ...this.#usage, usedThisRun: this.#calls };
+  }
+
+  /** Absolute URL for a path (`sobjects/Account/describe`, `/services/...`, or a full URL). */
+  urlFor(path: string, query?: RequestOptions['query']): string {
+    let url: string;
+    if (/^https?:\/\//.test(path)) url = path;
+    else if (path.startsWith('/')) url = `${this.#instanceUrl}${path}`;
+    else url = `${this.#instanceUrl}/services/data/v${this.apiVersion}/${path}`;
+    if (query) {
+      const params = new URLSearchParams();
+      for (const [k, v] of Object.entries(query)) if (v !== undefined) params.set(k, String(v));
+      const qs = params.toString();
+      if (qs) url += (url.includes('?') ? '&' : '?') + qs;
+    }
+    return url;
+  }
+
+  async #send(path: string, options: RequestOptions, accept: string): Promise<HttpResponse> {
+    const method = options.method ?? 'GET';
+    const request: HttpRequest = {
+      method,
+      url: this.urlFor(path, options.query),
+      headers: { accept, ...options.headers },
+      idempotent: options.idempotent ?? method !== 'POST',
+    };
+    if (options.signal) request.signal = options.signal;
+    if (options.body !== undefined) {
+      request.body = JSON.stringify(options.body);
+      request.headers['content-type'] = 'application/json';
+    }
+    const response = await this.#request(request);
+    // The instance can move (org migration); follow the latest login.
+    const session = await this.#sessions.current(options.signal);
+    this.#instanceUrl = session.instanceUrl.replace(/\/+$/, '');
+    if (response.status >= 200 && response.status < 300) return response;
+    const text = await readBodyText(response);
+    throw toResponseError(response.status, response.headers['content-type'], text, `${method} ${describePath(path)}`);
+  }
+
+  async json<T>(path: string, options: RequestOptions = {}): Promise<T> {
+    const response = await this.#send(path, options, 'application/json');
+    const text = await readBodyText(response, Number.MAX_SAFE_INTEGER);
+    if (response.status === 204 || text === '') return undefined as T;
+    const type = response.headers['content-type'] ?? '';
+    try {
+      return JSON.parse(text) as T;
+    } catch {
+      throw new TapError('TAP_UNEXPECTED_RESPONSE', `${describePath(path)}: Salesforce answered HTTP ${response.status} with ${/html/i.test(type) ? 'an HTML page' : `a ${type || 'non-JSON'} body`} instead of JSON.`, {
+        kind: 'transient',
+        retryable: true,
+        detail: secrets.redact(text.slice(0, 300)),
+      });
+    }
+  }
+
+  async stream(path: string, options: RequestOptions = {}): Promise<StreamedResponse> {
+    const response = await this.#send(path, options, options.headers?.accept ?? '*/*');
+    return { status: response.status, headers: response.headers, body: response.body };
+  }
+}
+
+/** A path for messages: no query string (SOQL may hold customer values). */
+function describePath(path: string): string {
+  return path.replace(/\?.*$/, '').replace(/^https?:\/\/[^/]+/, '');
+}

@@ -1,0 +1,42 @@
+/**
+ * The one request function every wrapper composes around (session, retry, limit tracking):
+ * a request in, a response with an unread streaming body out. Non-2xx statuses are responses,
+ * not errors; only the client decides when a status becomes an error, through the error table.
+ */
+import type { HttpMethod } from '../client.js';
+
+export interface HttpRequest {
+  method: HttpMethod;
+  url: string;
+  headers: Record<string, string>;
+  body?: string | Buffer;
+  signal?: AbortSignal;
+  /** May be replayed after a network failure, 5xx or 429. */
+  idempotent: boolean;
+}
+
+export interface HttpResponse {
+  status: number;
+  /** Lower-case names; repeated headers joined by ", ". */
+  headers: Record<string, string | undefined>;
+  /** Decompressed. Must be consumed or discarded (`discard()`), or the socket is not reused. */
+  body: AsyncIterable<Buffer>;
+  discard(): Promise<void>;
+}
+
+export type RequestFn = (request: HttpRequest) => Promise<HttpResponse>;
+
+/** Reads a whole (small) body as text. */
+export async function readBodyText(response: HttpResponse, limitBytes = 4 * 1024 * 1024): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of response.body) {
+    size += chunk.length;
+    if (size > limitBytes) {
+      await response.discard();
+      break;
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
