@@ -26,8 +26,8 @@ type Raw = Record<string, unknown>;
 const ajv = new Ajv({ strict: false, allErrors: true, coerceTypes: 'array', validateFormats: false });
 const validateSchema = ajv.compile(CONFIG_SCHEMA);
 
-/** Reads and parses the `--config` file. */
-export async function loadConfigFile(path: string): Promise<{ raw: Raw; config: TapConfig }> {
+/** Reads one `--config` file as a JSON object. */
+export async function readConfigFile(path: string): Promise<Raw> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -39,12 +39,28 @@ export async function loadConfigFile(path: string): Promise<{ raw: Raw; config: 
     raw = JSON.parse(text);
   } catch (error) {
     // The parser's message may quote file content (secrets), so it is not repeated.
-    throw new ConfigError('TAP_CONFIG_INVALID_JSON', `The config file ${path} is not valid JSON.`, { cause: undefined, detail: (error as Error).name });
+    throw new ConfigError('TAP_CONFIG_INVALID_JSON', `The config file ${path} is not valid JSON.`, { detail: (error as Error).name });
   }
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     throw new ConfigError('TAP_CONFIG_INVALID', `Expected the config file ${path} to hold a JSON object.`);
   }
-  return { raw: raw as Raw, config: parseConfig(raw as Raw) };
+  return raw as Raw;
+}
+
+/** Reads and parses the `--config` file. */
+export async function loadConfigFile(path: string): Promise<{ raw: Raw; config: TapConfig }> {
+  const raw = await readConfigFile(path);
+  return { raw, config: parseConfig(raw) };
+}
+
+/** Settings from `TAP_SALESFORCE_<SETTING>` env vars (Meltano SDK's `--config ENV`). */
+export function readConfigEnv(env: Record<string, string | undefined>, prefix = 'TAP_SALESFORCE_'): Raw {
+  const raw: Raw = {};
+  for (const key of Object.keys(CONFIG_SCHEMA.properties)) {
+    const value = env[`${prefix}${key.toUpperCase()}`];
+    if (value !== undefined) raw[key] = value;
+  }
+  return raw;
 }
 
 function isUnset(value: unknown): boolean {

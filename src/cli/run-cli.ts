@@ -1,0 +1,196 @@
+/**
+ * The composition root: parses the command line, loads the config, builds the CommandContext
+ * and runs one command. Every error ends here and is reported once, through ERROR_KINDS:
+ * Airbyte runs end with a TRACE ERROR of the right failure_type, Singer runs with one clear
+ * stderr line; stack traces (redacted) only for tap faults or with --debug.
+ */
+import type { Writable } from 'node:stream';
+import packageJson from '../../package.json' with { type: 'json' };
+import { ERROR_KINDS, TapError, toTapError } from '../core/errors.js';
+import { secrets } from '../core/secrets.js';
+import { parseConfig, readConfigEnv, readConfigFile } from '../config/parse-config.js';
+import { mergeConfigChanges, writeConfigFileAtomic } from '../config/persist-config.js';
+import type { TapConfig } from '../config/types.js';
+import { StreamLineWriter, type MessageWriter } from '../io/line-writer.js';
+import { createLogger, parseLogLevel, type Logger } from '../io/logger.js';
+import { buildConnectionStatusMessage, buildConnectorConfigMessage, buildTapErrorTraceMessage } from '../protocol/airbyte/messages.js';
+import { connectSalesforce, type ConnectedClient } from '../salesforce/http/connect-client.js';
+import type { SalesforceClient } from '../salesforce/client.js';
+import { buildAbout, renderAboutMarkdown } from '../commands/about.js';
+import { runCheck } from '../commands/check.js';
+import type { CommandContext, Protocol } from '../commands/context.js';
+import { runDiscover } from '../commands/discover.js';
+import { runRead } from '../commands/read.js';
+import { runSpec } from '../commands/spec.js';
+import { parseArgs, USAGE, type Invocation } from './parse-args.js';
+
+export interface CliEnvironment {
+  stdout: Writable;
+  /** Receives whole log lines. */
+  writeStderr: (text: string) => void;
+  env: Record<string, string | undefined>;
+  /** Aborted on SIGINT / SIGTERM. */
+  signal: AbortSignal;
+}
+
+type Raw = Record<string, unknown>;
+
+async function loadSingerConfig(sources: string[], env: CliEnvironment['env']): Promise<Raw> {
+  let merged: Raw = {};
+  for (const source of sources) {
+    const raw = source === 'ENV' ? readConfigEnv(env) : await readConfigFile(source);
+    merged = { ...merged, ...raw };
+  }
+  return merged;
+}
+
+function createPersistHook(invocation: Invocation, raw: { current: Raw }, out: MessageWriter, logger: Logger, config: TapConfig) {
+  return async (changes: Raw): Promise<void> => {
+    raw.current = mergeConfigChanges(raw.current, changes);
+    for (const value of Object.values(changes)) if (typeof value === 'string') secrets.register(value);
+    if (invocation.protocol === 'airbyte') {
+      await out.writeMessage(buildConnectorConfigMessage(raw.current));
+      logger.info(`Sent the updated config (${Object.keys(changes).join(', ')}) to the platform.`);
+      return;
+    }
+    if (invocation.command === 'about' || invocation.command === 'version' || invocation.command === 'help') return;
+    const files = invocation.configSources.filter((s) => s !== 'ENV');
+    if (!config.persistRotatedRefreshToken) {
+      logger.warn('Salesforce rotated the refresh token; `persist_rotated_refresh_token` is off, so the config file keeps the old one and the next run may fail to log in.');
+    } else if (files.length !== 1 || invocation.configSources.length !== 1) {
+      logger.warn('Salesforce rotated the refresh token, but the config comes from several sources; it is not saved. Keep the config in one file to have it saved.');
+    } else {
+      await writeConfigFileAtomic(files[0]!, raw.current);
+      logger.info(`Saved the rotated refresh token to ${files[0]}.`);
+    }
+  };
+}
+
+async function runWithConfig(
+  invocation: Exclude<Invocation, { command: 'spec' | 'about' | 'version' | 'help' }>,
+  rawConfig: Raw,
+  env: CliEnvironment,
+  out: MessageWriter,
+  logger: Logger,
+): Promise<number> {
+  const config = parseConfig(rawConfig);
+  const raw = { current: rawConfig };
+  const persistConfig = createPersistHook(invocation, raw, out, logger, config);
+  let connected: Promise<ConnectedClient> | undefined;
+  const ctx: CommandContext = {
+    protocol: invocation.protocol as Protocol,
+    config,
+    out,
+    logger,
+    signal: env.signal,
+    debug: invocation.debug,
+    persistConfig,
+    client: async (): Promise<SalesforceClient> => {
+      connected ??= connectSalesforce(config, {
+        signal: env.signal,
+        onRefreshTokenRotated: (token) => persistConfig({ refresh_token: token }),
+        onRetry: ({ attempt, delayMs, reason }) => logger.warn(`Login attempt ${attempt} failed (${reason}); retrying in ${delayMs} ms.`),
+      });
+      return (await connected).client;
+    },
+  };
+  try {
+    switch (invocation.command) {
+      case 'check':
+        return await runCheck(ctx);
+      case 'discover':
+        await runDiscover(ctx);
+        return 0;
+      case 'read': {
+        const options: { catalogPath?: string; statePath?: string } = {};
+        if (invocation.catalogPath !== undefined) options.catalogPath = invocation.catalogPath;
+        if (invocation.statePath !== undefined) options.statePath = invocation.statePath;
+        await runRead(ctx, options);
+        return 0;
+      }
+    }
+    throw new TapError('TAP_INTERNAL', `Unknown command ${String((invocation as { command: unknown }).command)}`);
+  } finally {
+    if (connected) await connected.then((c) => c.close(), () => undefined);
+  }
+}
+
+function reportError(error: TapError, protocol: Protocol, out: MessageWriter | undefined, logger: Logger, debug: boolean): Promise<void> | undefined {
+  const withStack = debug || error.kind === 'internal';
+  logger.error(`${error.message} [${error.code}]`);
+  if (error.detail !== undefined) logger.debug(`Detail: ${error.detail}`);
+  if (withStack) logger.error(secrets.describeError(error, true));
+  if (protocol === 'airbyte' && out && error.kind !== 'output_closed') {
+    return out.writeMessage(buildTapErrorTraceMessage(error, { withStack }));
+  }
+  return undefined;
+}
+
+/** Runs one invocation; resolves to the exit code. Never throws. */
+export async function runCli(argv: string[], env: CliEnvironment): Promise<number> {
+  const wantsDebug = argv.includes('--debug') || env.env.TAP_SALESFORCE_DEBUG === '1' || env.env.TAP_SALESFORCE_DEBUG === 'true';
+  const logger = createLogger({
+    level: wantsDebug ? 'debug' : (parseLogLevel(env.env.TAP_SALESFORCE_LOG_LEVEL) ?? 'info'),
+    write: env.writeStderr,
+  });
+  const out = new StreamLineWriter(env.stdout);
+  const protocol: Protocol = argv[0] !== undefined && !argv[0].startsWith('-') ? 'airbyte' : 'singer';
+  let invocation: Invocation | undefined;
+  let exitCode: number;
+  try {
+    invocation = parseArgs(argv);
+    const debug = invocation.debug || wantsDebug;
+    invocation = { ...invocation, debug };
+    exitCode = await dispatch(invocation, env, out, logger);
+    await out.flush();
+  } catch (caught) {
+    const error = env.signal.aborted && !(caught instanceof TapError && caught.kind === 'output_closed')
+      ? new TapError('TAP_INTERRUPTED', 'The run was interrupted.', { kind: 'interrupted', cause: caught })
+      : toTapError(caught);
+    exitCode = error.exitCode;
+    try {
+      await reportError(error, invocation?.protocol ?? protocol, out, logger, invocation?.debug ?? wantsDebug);
+      await out.flush();
+    } catch {
+      // stdout is gone: the stderr line above is all we can do.
+      if (error.kind !== 'output_closed') exitCode = ERROR_KINDS.output_closed.exitCode;
+    }
+  }
+  return exitCode;
+}
+
+async function dispatch(invocation: Invocation, env: CliEnvironment, out: MessageWriter, logger: Logger): Promise<number> {
+  switch (invocation.command) {
+    case 'spec':
+      await runSpec(out);
+      return 0;
+    case 'help':
+      env.writeStderr(USAGE);
+      return 0;
+    case 'version':
+      await out.write(`${packageJson.name} ${packageJson.version}\n`);
+      return 0;
+    case 'about': {
+      const about = buildAbout();
+      await out.write(invocation.format === 'json' ? `${JSON.stringify(about, null, 2)}\n` : renderAboutMarkdown(about));
+      return 0;
+    }
+    default:
+      break;
+  }
+  let rawConfig: Raw;
+  try {
+    rawConfig = invocation.protocol === 'airbyte' ? await readConfigFile(invocation.configPath) : await loadSingerConfig(invocation.configSources, env.env);
+    if (invocation.command === 'check' && invocation.protocol === 'airbyte') parseConfig(rawConfig);
+  } catch (caught) {
+    const error = toTapError(caught);
+    // Airbyte check answers a config problem with FAILED and exit 0, like every other user problem.
+    if (invocation.command === 'check' && invocation.protocol === 'airbyte' && error.kind === 'config') {
+      logger.error(`${error.message} [${error.code}]`);
+      await out.writeMessage(buildConnectionStatusMessage('FAILED', error.message));
+      return 0;
+    }
+    throw error;
+  }
+  return runWithConfig(invocation, rawConfig, env, out, logger);
+}
