@@ -86,6 +86,10 @@ async function runWithConfig(
     debug: invocation.debug,
     persistConfig,
     client: async (): Promise<SalesforceClient> => {
+      if (connected === undefined) {
+        const { auth } = config;
+        logger.info(auth.type === 'access_token' ? `Using the access token for ${auth.instanceUrl}.` : `Logging in to ${auth.loginUrl} (${auth.type}).`);
+      }
       connected ??= connectSalesforce(config, {
         signal: env.signal,
         onRefreshTokenRotated: (token) => persistConfig({ refresh_token: token }),

@@ -19,8 +19,8 @@ export interface RunTapOptions {
   files?: Record<string, unknown>;
   /** Reuse a directory (to read a rewritten config afterwards). */
   dir?: string;
-  /** Sent after this many ms (interruption tests). */
-  signal?: { name: NodeJS.Signals; afterMs: number };
+  /** Sent once stderr matches `whenStderr` (interruption tests), or after `afterMs`. */
+  signal?: { name: NodeJS.Signals; whenStderr?: RegExp; afterMs?: number };
   timeoutMs?: number;
 }
 
@@ -63,9 +63,17 @@ export async function runTap(args: string[], options: RunTapOptions = {}): Promi
   const out: Buffer[] = [];
   const err: Buffer[] = [];
   child.stdout.on('data', (c: Buffer) => out.push(c));
-  child.stderr.on('data', (c: Buffer) => err.push(c));
+  let signalled = false;
+  child.stderr.on('data', (c: Buffer) => {
+    err.push(c);
+    const trigger = options.signal?.whenStderr;
+    if (!signalled && trigger && trigger.test(Buffer.concat(err).toString('utf8'))) {
+      signalled = true;
+      child.kill(options.signal!.name);
+    }
+  });
   child.stdin.end(options.stdin ?? '');
-  if (options.signal) {
+  if (options.signal?.afterMs !== undefined) {
     const { name, afterMs } = options.signal;
     setTimeout(() => child.kill(name), afterMs);
   }
