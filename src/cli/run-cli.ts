@@ -14,13 +14,10 @@ import type { TapConfig } from '../config/types.js';
 import { StreamLineWriter, type MessageWriter } from '../io/line-writer.js';
 import { createLogger, parseLogLevel, type Logger } from '../io/logger.js';
 import { buildConnectionStatusMessage, buildConnectorConfigMessage, buildTapErrorTraceMessage } from '../protocol/airbyte/messages.js';
-import { connectSalesforce, type ConnectedClient } from '../salesforce/http/connect-client.js';
+import type { ConnectedClient } from '../salesforce/http/connect-client.js';
 import type { SalesforceClient } from '../salesforce/client.js';
 import { buildAbout, renderAboutMarkdown } from '../commands/about.js';
-import { runCheck } from '../commands/check.js';
 import type { CommandContext, Protocol } from '../commands/context.js';
-import { runDiscover } from '../commands/discover.js';
-import { runRead } from '../commands/read.js';
 import { runSpec } from '../commands/spec.js';
 import { parseArgs, USAGE, type Invocation } from './parse-args.js';
 
@@ -90,26 +87,27 @@ async function runWithConfig(
         const { auth } = config;
         logger.info(auth.type === 'access_token' ? `Using the access token for ${auth.instanceUrl}.` : `Logging in to ${auth.loginUrl} (${auth.type}).`);
       }
-      connected ??= connectSalesforce(config, {
+      // Loaded on demand: undici alone costs ~130 ms of start-up that spec and --about never need.
+      connected ??= import('../salesforce/http/connect-client.js').then(({ connectSalesforce }) => connectSalesforce(config, {
         signal: env.signal,
         onRefreshTokenRotated: (token) => persistConfig({ refresh_token: token }),
         onRetry: ({ attempt, delayMs, reason }) => logger.warn(`Login attempt ${attempt} failed (${reason}); retrying in ${delayMs} ms.`),
-      });
+      }));
       return (await connected).client;
     },
   };
   try {
     switch (invocation.command) {
       case 'check':
-        return await runCheck(ctx);
+        return await (await import('../commands/check.js')).runCheck(ctx);
       case 'discover':
-        await runDiscover(ctx);
+        await (await import('../commands/discover.js')).runDiscover(ctx);
         return 0;
       case 'read': {
         const options: { catalogPath?: string; statePath?: string } = {};
         if (invocation.catalogPath !== undefined) options.catalogPath = invocation.catalogPath;
         if (invocation.statePath !== undefined) options.statePath = invocation.statePath;
-        await runRead(ctx, options);
+        await (await import('../commands/read.js')).runRead(ctx, options);
         return 0;
       }
     }

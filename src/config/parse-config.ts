@@ -9,7 +9,7 @@
  */
 import { createPrivateKey } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { Ajv, type ErrorObject } from 'ajv';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { ConfigError } from '../core/errors.js';
 import { DEFAULTS } from '../core/defaults.js';
 import { secrets } from '../core/secrets.js';
@@ -22,9 +22,13 @@ export const SANDBOX_LOGIN_URL = 'https://test.salesforce.com';
 
 type Raw = Record<string, unknown>;
 
-// coerceTypes 'array': a single pattern or key given as a string becomes a one-element list.
-const ajv = new Ajv({ strict: false, allErrors: true, coerceTypes: 'array', validateFormats: false });
-const validateSchema = ajv.compile(CONFIG_SCHEMA);
+let compiled: ValidateFunction | undefined;
+/** Compiled on first use: `spec`, `--about` and `--version` never pay for it. */
+function validateSchema(): ValidateFunction {
+  // coerceTypes 'array': a single pattern or key given as a string becomes a one-element list.
+  compiled ??= new Ajv({ strict: false, allErrors: true, coerceTypes: 'array', validateFormats: false }).compile(CONFIG_SCHEMA);
+  return compiled;
+}
 
 /** Reads one `--config` file as a JSON object. */
 export async function readConfigFile(path: string): Promise<Raw> {
@@ -374,10 +378,11 @@ export function parseConfig(input: Raw): TapConfig {
     const resolved = resolveAuthType(flat);
     if (AUTH_TYPES.includes(resolved)) flat.auth_type = resolved;
   }
-  if (!validateSchema(flat)) {
+  const validate = validateSchema();
+  if (!validate(flat)) {
     // One problem per field: a value of the wrong type also fails its pattern or enum.
     const reported = new Set<string>();
-    for (const error of validateSchema.errors ?? []) {
+    for (const error of validate.errors ?? []) {
       const key = error.keyword === 'required' ? `${error.instancePath}/${String(error.params.missingProperty)}` : error.instancePath;
       if (reported.has(key)) continue;
       reported.add(key);
