@@ -29,7 +29,7 @@ export class SalesforceHttpClient implements SalesforceClient {
   readonly apiVersion: string;
   readonly #sessions: SessionManager;
   readonly #request: RequestFn;
-  #instanceUrl: string;
+  readonly #instanceUrl: string;
   #usage: { used: number; max: number } | undefined;
   #calls = 0;
 
@@ -54,8 +54,9 @@ export class SalesforceHttpClient implements SalesforceClient {
     this.#request = withSession(retried, this.#sessions);
   }
 
+  /** Follows re-logins: an org moved to another instance answers the next login with its new host. */
   get instanceUrl(): string {
-    return this.#instanceUrl;
+    return (this.#sessions.latest()?.instanceUrl ?? this.#instanceUrl).replace(/\/+$/, '');
   }
 
   apiUsage(): ApiUsage | undefined {
@@ -66,8 +67,8 @@ export class SalesforceHttpClient implements SalesforceClient {
   urlFor(path: string, query?: RequestOptions['query']): string {
     let url: string;
     if (/^https?:\/\//.test(path)) url = path;
-    else if (path.startsWith('/')) url = `${this.#instanceUrl}${path}`;
-    else url = `${this.#instanceUrl}/services/data/v${this.apiVersion}/${path}`;
+    else if (path.startsWith('/')) url = `${this.instanceUrl}${path}`;
+    else url = `${this.instanceUrl}/services/data/v${this.apiVersion}/${path}`;
     if (query) {
       const params = new URLSearchParams();
       for (const [k, v] of Object.entries(query)) if (v !== undefined) params.set(k, String(v));
@@ -91,9 +92,6 @@ export class SalesforceHttpClient implements SalesforceClient {
       request.headers['content-type'] = 'application/json';
     }
     const response = await this.#request(request);
-    // The instance can move (org migration); follow the latest login.
-    const session = await this.#sessions.current(options.signal);
-    this.#instanceUrl = session.instanceUrl.replace(/\/+$/, '');
     if (response.status >= 200 && response.status < 300) return response;
     const text = await readBodyText(response);
     throw toResponseError(response.status, response.headers['content-type'], text, `${method} ${describePath(path)}`);

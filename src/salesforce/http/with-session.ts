@@ -14,6 +14,8 @@ export interface SessionManager {
   current(signal?: AbortSignal): Promise<Session>;
   /** Logs in again unless a newer session than `stale` exists already. */
   renew(stale: Session, signal?: AbortSignal): Promise<Session>;
+  /** The newest session obtained, without logging in. */
+  latest(): Session | undefined;
   readonly logins: number;
 }
 
@@ -38,6 +40,7 @@ export function createSessionManager(authenticator: Authenticator, options: { ma
     get logins() {
       return logins;
     },
+    latest: () => session,
     async current(signal) {
       if (pending) return pending;
       if (session === undefined) return login(signal);
