@@ -72,6 +72,15 @@ describe('tap-salesforce CLI', () => {
     expect(run.errors()).toEqual([expect.objectContaining({ failure_type: 'config_error' })]);
   });
 
+  it('reads settings from TAP_SALESFORCE_* env vars with --config ENV', async () => {
+    const run = await runTap(['--config', 'ENV', '--discover'], {
+      env: { TAP_SALESFORCE_CLIENT_ID: 'cid', TAP_SALESFORCE_REFRESH_TOKEN: SECRET, TAP_SALESFORCE_IS_SANDBOX: 'maybe' },
+    });
+    expect(run.exitCode).toBe(3);
+    expect(run.stderr).toContain('`is_sandbox`');
+    expectNoSecrets(run, [SECRET]);
+  });
+
   it('refuses unknown arguments with a usage hint and exit 3', async () => {
     const run = await runTap(['--config', 'x.json', '--catlog', 'y.json']);
     expect(run.exitCode).toBe(3);

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../../src/config/parse-config.js';
 import { connectSalesforce } from '../../../src/salesforce/http/connect-client.js';
 import { parseRetryAfter } from '../../../src/salesforce/http/with-retry.js';
+import { createBaseRequester } from '../../../src/salesforce/http/send-request.js';
 import { SalesforceApiError } from '../../../src/salesforce/client.js';
 
 type Handler = (req: IncomingMessage, body: string, res: ServerResponse) => void;
@@ -149,6 +150,20 @@ describe('SalesforceHttpClient', () => {
   it('reports an unreachable host as a transient error', async () => {
     const c = parseConfig({ client_id: 'cid', client_secret: 'csecret', refresh_token: 'refresh-abc', login_url: 'http://127.0.0.1:1', max_retries: 0 });
     await expect(connectSalesforce(c)).rejects.toMatchObject({ code: 'TAP_CONNECTION_REFUSED', kind: 'transient' });
+  });
+
+  it('drops a response whose body stalls longer than the idle timeout with a retryable timeout', async () => {
+    handler = (_r, _b, res) => {
+      res.writeHead(200, { 'content-type': 'text/csv' });
+      res.write('Id\n');
+    };
+    const requester = createBaseRequester({ connections: 1, connectTimeoutMs: 1000, idleTimeoutMs: 200 });
+    const response = await requester.send({ method: 'GET', url: `${base}/stall`, headers: {}, idempotent: true });
+    const read = (async () => {
+      for await (const chunk of response.body) void chunk;
+    })();
+    await expect(read).rejects.toMatchObject({ code: 'TAP_TIMEOUT', retryable: true });
+    await requester.close();
   });
 
   it('parses Retry-After seconds and dates', () => {
