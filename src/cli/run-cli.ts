@@ -15,6 +15,7 @@ import { StreamLineWriter, type MessageWriter } from '../io/line-writer.js';
 import { createLogger, parseLogLevel, type Logger } from '../io/logger.js';
 import { buildConnectionStatusMessage, buildConnectorConfigMessage, buildTapErrorTraceMessage } from '../protocol/airbyte/messages.js';
 import type { ConnectedClient } from '../salesforce/http/connect-client.js';
+import type { ProxySettings } from '../salesforce/http/send-request.js';
 import type { SalesforceClient } from '../salesforce/client.js';
 import { buildAbout, renderAboutMarkdown } from '../commands/about.js';
 import type { CommandContext, Protocol } from '../commands/context.js';
@@ -31,6 +32,27 @@ export interface CliEnvironment {
 }
 
 type Raw = Record<string, unknown>;
+
+/** Proxy settings from the usual env vars (either case); proxy credentials are secrets. */
+export function proxyFromEnv(env: CliEnvironment['env']): ProxySettings | undefined {
+  const pick = (name: string): string | undefined => env[name] ?? env[name.toLowerCase()];
+  const proxy: ProxySettings = {};
+  const https = pick('HTTPS_PROXY');
+  const http = pick('HTTP_PROXY');
+  const no = pick('NO_PROXY');
+  if (https) proxy.httpsProxy = https;
+  if (http) proxy.httpProxy = http;
+  if (no) proxy.noProxy = no;
+  for (const url of [https, http]) {
+    if (!url) continue;
+    try {
+      secrets.register(decodeURIComponent(new URL(url).password));
+    } catch {
+      // Not a URL: undici reports it when connecting.
+    }
+  }
+  return proxy.httpProxy || proxy.httpsProxy ? proxy : undefined;
+}
 
 async function loadSingerConfig(sources: string[], env: CliEnvironment['env']): Promise<Raw> {
   let merged: Raw = {};
@@ -88,8 +110,10 @@ async function runWithConfig(
         logger.info(auth.type === 'access_token' ? `Using the access token for ${auth.instanceUrl}.` : `Logging in to ${auth.loginUrl} (${auth.type}).`);
       }
       // Loaded on demand: undici alone costs ~130 ms of start-up that spec and --about never need.
+      const proxy = proxyFromEnv(env.env);
       connected ??= import('../salesforce/http/connect-client.js').then(({ connectSalesforce }) => connectSalesforce(config, {
         signal: env.signal,
+        ...(proxy ? { proxy } : {}),
         onRefreshTokenRotated: (token) => persistConfig({ refresh_token: token }),
         onRetry: ({ attempt, delayMs, reason }) => logger.warn(`Login attempt ${attempt} failed (${reason}); retrying in ${delayMs} ms.`),
       }));

@@ -6,7 +6,7 @@
 import type { TapConfig } from '../../config/types.js';
 import { DEFAULTS } from '../../core/defaults.js';
 import { createAuthenticator } from '../auth/login-flows.js';
-import { createBaseRequester } from './send-request.js';
+import { createBaseRequester, type ProxySettings } from './send-request.js';
 import { SalesforceHttpClient } from './salesforce-http-client.js';
 import { createSessionManager } from './with-session.js';
 import { withRetry, type RetryOptions } from './with-retry.js';
@@ -15,6 +15,7 @@ export interface ConnectOptions {
   onRefreshTokenRotated?: (refreshToken: string) => Promise<void> | void;
   onRetry?: RetryOptions['onRetry'];
   signal?: AbortSignal;
+  proxy?: ProxySettings;
 }
 
 export interface ConnectedClient {
@@ -27,7 +28,12 @@ export interface ConnectedClient {
 export async function connectSalesforce(config: TapConfig, options: ConnectOptions = {}): Promise<ConnectedClient> {
   // Enough sockets for every stream's job polling plus parallel result pages, and a few spare.
   const connections = config.streamConcurrency + config.bulkJobConcurrency * config.resultPageConcurrency + 4;
-  const base = createBaseRequester({ connections, connectTimeoutMs: config.connectTimeoutMs, idleTimeoutMs: config.idleTimeoutMs });
+  const base = createBaseRequester({
+    connections,
+    connectTimeoutMs: config.connectTimeoutMs,
+    idleTimeoutMs: config.idleTimeoutMs,
+    ...(options.proxy ? { proxy: options.proxy } : {}),
+  });
   const retry: RetryOptions = { maxRetries: Math.min(config.maxRetries, 3), baseMs: DEFAULTS.retryBaseMs, maxMs: DEFAULTS.retryMaxMs };
   if (options.onRetry) retry.onRetry = options.onRetry;
   const authenticator = createAuthenticator(config.auth, {

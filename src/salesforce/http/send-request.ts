@@ -7,7 +7,7 @@
 import { createGunzip, createInflate } from 'node:zlib';
 import { pipeline } from 'node:stream';
 import type { Readable } from 'node:stream';
-import { Agent, request } from 'undici';
+import { Agent, EnvHttpProxyAgent, request, type Dispatcher } from 'undici';
 import { toNetworkError } from './network-errors.js';
 import type { HttpRequest, HttpResponse, RequestFn } from './types.js';
 
@@ -16,11 +16,27 @@ export interface SendRequestOptions {
   connections: number;
   connectTimeoutMs: number;
   idleTimeoutMs: number;
+  /** Proxy settings (from HTTPS_PROXY / HTTP_PROXY / NO_PROXY); direct connections when absent. */
+  proxy?: ProxySettings;
+}
+
+export interface ProxySettings {
+  httpProxy?: string;
+  httpsProxy?: string;
+  noProxy?: string;
 }
 
 export interface BaseRequester {
   send: RequestFn;
   close(): Promise<void>;
+}
+
+function definedOnly(proxy: ProxySettings): ProxySettings {
+  const out: ProxySettings = {};
+  if (proxy.httpProxy) out.httpProxy = proxy.httpProxy;
+  if (proxy.httpsProxy) out.httpsProxy = proxy.httpsProxy;
+  if (proxy.noProxy) out.noProxy = proxy.noProxy;
+  return out;
 }
 
 function flattenHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string | undefined> {
@@ -38,13 +54,18 @@ async function* iterateBody(body: Readable, url: string, signal?: AbortSignal): 
 }
 
 export function createBaseRequester(options: SendRequestOptions): BaseRequester {
-  const agent = new Agent({
+  const agentOptions = {
     connections: Math.max(1, options.connections),
     keepAliveTimeout: 30_000,
     connect: { timeout: options.connectTimeoutMs },
     headersTimeout: options.idleTimeoutMs,
     bodyTimeout: options.idleTimeoutMs,
-  });
+  };
+  const proxy = options.proxy;
+  const agent: Dispatcher =
+    proxy && (proxy.httpProxy || proxy.httpsProxy)
+      ? new EnvHttpProxyAgent({ ...agentOptions, ...definedOnly(proxy) })
+      : new Agent(agentOptions);
   const send: RequestFn = async (req: HttpRequest): Promise<HttpResponse> => {
     let res: Awaited<ReturnType<typeof request>>;
     try {
