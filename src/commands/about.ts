@@ -5,10 +5,9 @@
  * where Airbyte says `airbyte_secret`). The markdown form lists each setting and its env var.
  */
 import packageJson from '../../package.json' with { type: 'json' };
-import { cloneConfigSchema, type ConfigPropertySchema } from '../config/schema.js';
+import { cloneConfigSchema, ENV_PREFIX, type ConfigPropertySchema } from '../config/schema.js';
 
 export const CAPABILITIES = ['catalog', 'properties', 'discover', 'state', 'about', 'test', 'activate-version'] as const;
-export const ENV_PREFIX = 'TAP_SALESFORCE_';
 
 export interface AboutInfo {
   name: string;

@@ -14,7 +14,7 @@ import { ConfigError } from '../core/errors.js';
 import { DEFAULTS } from '../core/defaults.js';
 import { secrets } from '../core/secrets.js';
 import { parseDurationSeconds } from './durations.js';
-import { CONFIG_SCHEMA, SECRET_KEYS, type ConfigPropertySchema } from './schema.js';
+import { CONFIG_SCHEMA, ENV_PREFIX, SECRET_KEYS, type ConfigPropertySchema } from './schema.js';
 import { AUTH_TYPES, type ApiPreference, type AuthConfig, type AuthType, type CustomQuery, type TapConfig } from './types.js';
 
 export const PRODUCTION_LOGIN_URL = 'https://login.salesforce.com';
@@ -58,7 +58,7 @@ export async function loadConfigFile(path: string): Promise<{ raw: Raw; config: 
 }
 
 /** Settings from `TAP_SALESFORCE_<SETTING>` env vars (Meltano SDK's `--config ENV`). */
-export function readConfigEnv(env: Record<string, string | undefined>, prefix = 'TAP_SALESFORCE_'): Raw {
+export function readConfigEnv(env: Record<string, string | undefined>, prefix = ENV_PREFIX): Raw {
   const raw: Raw = {};
   for (const key of Object.keys(CONFIG_SCHEMA.properties)) {
     const value = env[`${prefix}${key.toUpperCase()}`];

@@ -23,6 +23,9 @@ export interface ConfigSchema {
   [keyword: string]: unknown;
 }
 
+/** Meltano SDK convention: setting `client_id` ← env var `TAP_SALESFORCE_CLIENT_ID` (`--config ENV`). */
+export const ENV_PREFIX = 'TAP_SALESFORCE_';
+
 export const CONFIG_SCHEMA: ConfigSchema = configSchemaJson as unknown as ConfigSchema;
 
 /** A deep copy, so callers may rewrite it (spec, --about) without touching validation. */

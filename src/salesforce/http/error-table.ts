@@ -37,11 +37,6 @@ export function actionFor(status: number, errorCode: string | undefined, idempot
   return 'fail';
 }
 
-/** Statuses whose body must be read to decide (the session wrapper needs the errorCode). */
-export function needsErrorCode(status: number): boolean {
-  return status === 401;
-}
-
 /** Salesforce's `[{message, errorCode, fields?}]`, or undefined when the body is something else. */
 export function parseErrorBody(text: string): SalesforceErrorBody[] | undefined {
   let parsed: unknown;
@@ -71,19 +66,26 @@ function kindForStatus(status: number): ErrorKind {
   return 'salesforce';
 }
 
+/**
+ * A body that is not the JSON Salesforce sends: an HTML page from a proxy, firewall or
+ * maintenance window, or an empty body. On a 2xx it is most likely an intercepting proxy's page,
+ * which a retry may get past.
+ */
+export function unexpectedBodyError(status: number, contentType: string | undefined, text: string, what: string): TapError {
+  const isHtml = /html/i.test(contentType ?? '') || /^\s*</.test(text);
+  const shape = text.trim() === '' ? 'an empty body' : isHtml ? 'an HTML page (a proxy, firewall or maintenance page?)' : `a ${contentType ?? 'non-JSON'} body`;
+  const kind = status >= 200 && status < 300 ? 'transient' : kindForStatus(status);
+  return new TapError('TAP_UNEXPECTED_RESPONSE', `${what}: Salesforce answered HTTP ${status} with ${shape} instead of JSON.`, {
+    kind,
+    retryable: kind === 'transient',
+    detail: secrets.redact(text.slice(0, 300)),
+  });
+}
+
 /** The error for a response the client did not recover from. */
 export function toResponseError(status: number, contentType: string | undefined, text: string, what: string): TapError {
   const errors = parseErrorBody(text);
-  if (errors === undefined) {
-    const isHtml = /html/i.test(contentType ?? '') || /^\s*</.test(text);
-    const shape = text.trim() === '' ? 'an empty body' : isHtml ? 'an HTML page (a proxy, firewall or maintenance page?)' : `a ${contentType ?? 'non-JSON'} body`;
-    const kind = kindForStatus(status);
-    return new TapError('TAP_UNEXPECTED_RESPONSE', `${what}: Salesforce answered HTTP ${status} with ${shape} instead of JSON.`, {
-      kind,
-      retryable: kind === 'transient',
-      detail: secrets.redact(text.slice(0, 300)),
-    });
-  }
+  if (errors === undefined) return unexpectedBodyError(status, contentType, text, what);
   const first = errors[0]!;
   const [kind, advice] = ERROR_CODES[first.errorCode] ?? [kindForStatus(status), undefined];
   const message = `${what}: ${first.errorCode}: ${secrets.redact(first.message)}${advice ? ` ${advice}` : ''}`;

@@ -4,11 +4,9 @@
  * error table. Relative paths resolve under `/services/data/vNN.0/`.
  */
 import { DEFAULTS } from '../../core/defaults.js';
-import { secrets } from '../../core/secrets.js';
-import { TapError } from '../../core/errors.js';
 import type { ApiUsage, RequestOptions, SalesforceClient, StreamedResponse } from '../client.js';
 import type { Session } from '../auth/types.js';
-import { toResponseError } from './error-table.js';
+import { toResponseError, unexpectedBodyError } from './error-table.js';
 import { parseLimitInfo } from './limit-info.js';
 import type { SessionManager } from './with-session.js';
 import { withSession } from './with-session.js';
@@ -101,15 +99,10 @@ export class SalesforceHttpClient implements SalesforceClient {
     const response = await this.#send(path, options, 'application/json');
     const text = await readBodyText(response, Number.MAX_SAFE_INTEGER);
     if (response.status === 204 || text === '') return undefined as T;
-    const type = response.headers['content-type'] ?? '';
     try {
       return JSON.parse(text) as T;
     } catch {
-      throw new TapError('TAP_UNEXPECTED_RESPONSE', `${describePath(path)}: Salesforce answered HTTP ${response.status} with ${/html/i.test(type) ? 'an HTML page' : `a ${type || 'non-JSON'} body`} instead of JSON.`, {
-        kind: 'transient',
-        retryable: true,
-        detail: secrets.redact(text.slice(0, 300)),
-      });
+      throw unexpectedBodyError(response.status, response.headers['content-type'], text, describePath(path));
     }
   }
 
