@@ -115,7 +115,9 @@ async function runWithConfig(
         signal: env.signal,
         ...(proxy ? { proxy } : {}),
         onRefreshTokenRotated: (token) => persistConfig({ refresh_token: token }),
-        onRetry: ({ attempt, delayMs, reason }) => logger.warn(`Login attempt ${attempt} failed (${reason}); retrying in ${delayMs} ms.`),
+        userAgent: `${packageJson.name}/${packageJson.version}`,
+        // The path only: query strings carry SOQL with customer values.
+        onRetry: ({ attempt, delayMs, reason, url }) => logger.warn(`${new URL(url).pathname} failed (${reason}); retry ${attempt} in ${delayMs} ms.`),
       }));
       return (await connected).client;
     },

@@ -16,6 +16,8 @@ export interface ConnectOptions {
   onRetry?: RetryOptions['onRetry'];
   signal?: AbortSignal;
   proxy?: ProxySettings;
+  /** Sent as User-Agent, so org admins can tell the tap's calls apart in their logs. */
+  userAgent?: string;
 }
 
 export interface ConnectedClient {
@@ -33,6 +35,7 @@ export async function connectSalesforce(config: TapConfig, options: ConnectOptio
     connectTimeoutMs: config.connectTimeoutMs,
     idleTimeoutMs: config.idleTimeoutMs,
     ...(options.proxy ? { proxy: options.proxy } : {}),
+    ...(options.userAgent ? { userAgent: options.userAgent } : {}),
   });
   const retry: RetryOptions = { maxRetries: Math.min(config.maxRetries, 3), baseMs: DEFAULTS.retryBaseMs, maxMs: DEFAULTS.retryMaxMs };
   if (options.onRetry) retry.onRetry = options.onRetry;

@@ -18,6 +18,7 @@ export interface SendRequestOptions {
   idleTimeoutMs: number;
   /** Proxy settings (from HTTPS_PROXY / HTTP_PROXY / NO_PROXY); direct connections when absent. */
   proxy?: ProxySettings;
+  userAgent?: string;
 }
 
 export interface ProxySettings {
@@ -71,7 +72,7 @@ export function createBaseRequester(options: SendRequestOptions): BaseRequester 
     try {
       res = await request(req.url, {
         method: req.method,
-        headers: { 'accept-encoding': 'gzip', ...req.headers },
+        headers: { 'accept-encoding': 'gzip', ...(options.userAgent ? { 'user-agent': options.userAgent } : {}), ...req.headers },
         body: req.body,
         signal: req.signal,
         dispatcher: agent,
