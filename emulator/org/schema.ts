@@ -1,0 +1,388 @@
+/**
+ * The emulated org's objects. Each field is declared compactly here and expanded into the full
+ * describe shape Salesforce serves (the 57 field keys, alphabetical; shared/reference §3.3).
+ */
+import type { FieldDescribe, GlobalSObject, SObjectDescribe } from './types.js';
+
+export interface FieldSpec {
+  name: string;
+  type: string;
+  /** string length, or digits for int */
+  length?: number;
+  precision?: number;
+  scale?: number;
+  nillable?: boolean;
+  referenceTo?: string[];
+  relationshipName?: string;
+  picklist?: string[];
+  compoundFieldName?: string;
+  calculatedFormula?: string;
+  custom?: boolean;
+  createable?: boolean;
+  updateable?: boolean;
+  externalId?: boolean;
+  extraTypeInfo?: string;
+}
+
+export interface ObjectSpec {
+  name: string;
+  keyPrefix: string | null;
+  label: string;
+  custom?: boolean;
+  queryable?: boolean;
+  deprecatedAndHidden?: boolean;
+  /** Objects Bulk API 2.0 refuses with INVALIDENTITY. */
+  bulkSupported?: boolean;
+  /** Rows per `records` Account rows (Account itself is 1). 0 = no generated rows. */
+  ratio: number;
+  /** Minimum rows regardless of ratio (small reference objects). */
+  minRows?: number;
+  fields: FieldSpec[];
+  associateEntityType?: string | null;
+  associateParentEntity?: string | null;
+}
+
+const SOAP_TYPES: Record<string, string> = {
+  id: 'tns:ID', reference: 'tns:ID', string: 'xsd:string', textarea: 'xsd:string', email: 'xsd:string', phone: 'xsd:string',
+  url: 'xsd:string', picklist: 'xsd:string', multipicklist: 'xsd:string', combobox: 'xsd:string', encryptedstring: 'xsd:string',
+  boolean: 'xsd:boolean', int: 'xsd:int', long: 'xsd:long', double: 'xsd:double', currency: 'xsd:double', percent: 'xsd:double',
+  date: 'xsd:date', datetime: 'xsd:dateTime', time: 'xsd:time', base64: 'xsd:base64Binary', address: 'urn:address',
+  location: 'urn:location', anyType: 'xsd:anyType', json: 'tns:json', complexvalue: 'urn:RelationshipReferenceTo',
+};
+
+const TEXT_TYPES = new Set(['string', 'textarea', 'email', 'phone', 'url', 'picklist', 'multipicklist', 'combobox', 'encryptedstring']);
+
+const audit = (): FieldSpec[] => [
+  { name: 'CreatedDate', type: 'datetime', nillable: false, createable: false, updateable: false },
+  { name: 'CreatedById', type: 'reference', referenceTo: ['User'], relationshipName: 'CreatedBy', nillable: false, createable: false, updateable: false },
+  { name: 'LastModifiedDate', type: 'datetime', nillable: false, createable: false, updateable: false },
+  { name: 'LastModifiedById', type: 'reference', referenceTo: ['User'], relationshipName: 'LastModifiedBy', nillable: false, createable: false, updateable: false },
+  { name: 'SystemModstamp', type: 'datetime', nillable: false, createable: false, updateable: false },
+];
+
+const idField = (): FieldSpec => ({ name: 'Id', type: 'id', nillable: false, createable: false, updateable: false });
+const isDeleted = (): FieldSpec => ({ name: 'IsDeleted', type: 'boolean', nillable: false, createable: false, updateable: false });
+
+function address(prefix: string): FieldSpec[] {
+  const compound = `${prefix}Address`;
+  return [
+    { name: `${prefix}Street`, type: 'textarea', length: 255, compoundFieldName: compound, extraTypeInfo: 'plaintextarea' },
+    { name: `${prefix}City`, type: 'string', length: 40, compoundFieldName: compound },
+    { name: `${prefix}State`, type: 'string', length: 80, compoundFieldName: compound },
+    { name: `${prefix}PostalCode`, type: 'string', length: 20, compoundFieldName: compound },
+    { name: `${prefix}Country`, type: 'string', length: 80, compoundFieldName: compound },
+    { name: `${prefix}Latitude`, type: 'double', precision: 18, scale: 15, compoundFieldName: compound },
+    { name: `${prefix}Longitude`, type: 'double', precision: 18, scale: 15, compoundFieldName: compound },
+    { name: `${prefix}GeocodeAccuracy`, type: 'picklist', length: 40, compoundFieldName: compound, picklist: ['Address', 'NearAddress', 'Block', 'Street', 'ExtendedZip', 'Zip', 'City', 'State', 'Unknown'] },
+    { name: compound, type: 'address', createable: false, updateable: false },
+  ];
+}
+
+const INDUSTRIES = ['Agriculture', 'Banking', 'Chemicals', 'Communications', 'Construction', 'Education', 'Electronics', 'Energy', 'Engineering', 'Finance', 'Healthcare', 'Insurance', 'Media', 'Retail', 'Technology'];
+
+const accountExtra: FieldSpec[] = Array.from({ length: 20 }, (_, i) => ({
+  name: `Custom_Text_${String(i + 1).padStart(2, '0')}__c`, type: i % 4 === 3 ? 'textarea' : 'string', length: i % 4 === 3 ? 1000 : 80, custom: true,
+}));
+
+export const OBJECTS: ObjectSpec[] = [
+  {
+    name: 'Account', keyPrefix: '001', label: 'Account', ratio: 1,
+    fields: [
+      idField(), isDeleted(),
+      { name: 'MasterRecordId', type: 'reference', referenceTo: ['Account'], relationshipName: 'MasterRecord', createable: false, updateable: false },
+      { name: 'Name', type: 'string', length: 255, nillable: false },
+      { name: 'Type', type: 'picklist', length: 40, picklist: ['Prospect', 'Customer - Direct', 'Customer - Channel', 'Channel Partner / Reseller', 'Installation Partner', 'Technology Partner', 'Other'] },
+      { name: 'ParentId', type: 'reference', referenceTo: ['Account'], relationshipName: 'Parent' },
+      ...address('Billing'), ...address('Shipping'),
+      { name: 'Phone', type: 'phone', length: 40 },
+      { name: 'Fax', type: 'phone', length: 40 },
+      { name: 'AccountNumber', type: 'string', length: 40 },
+      { name: 'Website', type: 'url', length: 255 },
+      { name: 'Sic', type: 'string', length: 20 },
+      { name: 'Industry', type: 'picklist', length: 255, picklist: INDUSTRIES },
+      { name: 'AnnualRevenue', type: 'currency', precision: 18, scale: 0 },
+      { name: 'NumberOfEmployees', type: 'int', length: 8 },
+      { name: 'Ownership', type: 'picklist', length: 40, picklist: ['Public', 'Private', 'Subsidiary', 'Other'] },
+      { name: 'TickerSymbol', type: 'string', length: 20 },
+      { name: 'Description', type: 'textarea', length: 32000 },
+      { name: 'Rating', type: 'picklist', length: 40, picklist: ['Hot', 'Warm', 'Cold'] },
+      { name: 'OwnerId', type: 'reference', referenceTo: ['User'], relationshipName: 'Owner', nillable: false },
+      ...audit(),
+      { name: 'LastActivityDate', type: 'date', createable: false, updateable: false },
+      { name: 'Active__c', type: 'boolean', custom: true, nillable: false },
+      { name: 'Customer_Since__c', type: 'date', custom: true },
+      { name: 'Discount__c', type: 'percent', precision: 5, scale: 2, custom: true },
+      { name: 'Tier__c', type: 'multipicklist', length: 4099, picklist: ['Gold', 'Silver', 'Bronze', 'Platinum'], custom: true },
+      { name: 'Support_Email__c', type: 'email', length: 80, custom: true },
+      { name: 'Region__c', type: 'combobox', length: 40, picklist: ['EMEA', 'AMER', 'APAC'], custom: true },
+      { name: 'Tax_Id__c', type: 'encryptedstring', length: 20, custom: true },
+      { name: 'Lifetime_Value__c', type: 'double', precision: 18, scale: 2, custom: true },
+      { name: 'Credit_Score__c', type: 'long', precision: 18, scale: 0, custom: true },
+      { name: 'Opening_Time__c', type: 'time', custom: true },
+      ...accountExtra,
+    ],
+  },
+  {
+    name: 'Contact', keyPrefix: '003', label: 'Contact', ratio: 2,
+    fields: [
+      idField(), isDeleted(),
+      { name: 'AccountId', type: 'reference', referenceTo: ['Account'], relationshipName: 'Account' },
+      { name: 'LastName', type: 'string', length: 80, nillable: false },
+      { name: 'FirstName', type: 'string', length: 40 },
+      { name: 'Name', type: 'string', length: 121, createable: false, updateable: false },
+      ...address('Mailing'),
+      { name: 'Phone', type: 'phone', length: 40 },
+      { name: 'Email', type: 'email', length: 80 },
+      { name: 'Title', type: 'string', length: 128 },
+      { name: 'Birthdate', type: 'date' },
+      { name: 'HasOptedOutOfEmail', type: 'boolean', nillable: false },
+      { name: 'OwnerId', type: 'reference', referenceTo: ['User'], relationshipName: 'Owner', nillable: false },
+      ...audit(),
+    ],
+  },
+  {
+    name: 'Opportunity', keyPrefix: '006', label: 'Opportunity', ratio: 1,
+    fields: [
+      idField(), isDeleted(),
+      { name: 'AccountId', type: 'reference', referenceTo: ['Account'], relationshipName: 'Account' },
+      { name: 'Name', type: 'string', length: 120, nillable: false },
+      { name: 'StageName', type: 'picklist', length: 255, nillable: false, picklist: ['Prospecting', 'Qualification', 'Needs Analysis', 'Proposal/Price Quote', 'Negotiation/Review', 'Closed Won', 'Closed Lost'] },
+      { name: 'Amount', type: 'currency', precision: 18, scale: 2 },
+      { name: 'Probability', type: 'percent', precision: 3, scale: 0 },
+      { name: 'CloseDate', type: 'date', nillable: false },
+      { name: 'IsClosed', type: 'boolean', nillable: false, createable: false, updateable: false },
+      { name: 'OwnerId', type: 'reference', referenceTo: ['User'], relationshipName: 'Owner', nillable: false },
+      ...audit(),
+    ],
+  },
+  {
+    name: 'User', keyPrefix: '005', label: 'User', ratio: 0, minRows: 25,
+    fields: [
+      idField(),
+      { name: 'Username', type: 'string', length: 80, nillable: false },
+      { name: 'Name', type: 'string', length: 121, createable: false, updateable: false },
+      { name: 'Email', type: 'email', length: 128, nillable: false },
+      { name: 'IsActive', type: 'boolean', nillable: false },
+      { name: 'TimeZoneSidKey', type: 'picklist', length: 40, nillable: false, picklist: ['America/Los_Angeles', 'Europe/Paris', 'Asia/Tokyo'] },
+      ...audit(),
+    ],
+  },
+  {
+    name: 'Invoice__c', keyPrefix: 'a01', label: 'Invoice', custom: true, ratio: 1,
+    fields: [
+      idField(), isDeleted(),
+      { name: 'Name', type: 'string', length: 80, nillable: false },
+      { name: 'Account__c', type: 'reference', referenceTo: ['Account'], relationshipName: 'Account__r', custom: true },
+      { name: 'Opportunity__c', type: 'reference', referenceTo: ['Opportunity'], relationshipName: 'Opportunity__r', custom: true },
+      { name: 'Amount__c', type: 'currency', precision: 16, scale: 2, custom: true },
+      { name: 'Tax_Rate__c', type: 'percent', precision: 5, scale: 2, custom: true },
+      { name: 'Total__c', type: 'currency', precision: 18, scale: 2, custom: true, calculatedFormula: 'Amount__c * (1 + Tax_Rate__c)', createable: false, updateable: false },
+      { name: 'Status__c', type: 'picklist', length: 255, picklist: ['Draft', 'Sent', 'Paid', 'Void'], custom: true },
+      { name: 'Due_Date__c', type: 'date', custom: true },
+      { name: 'Site__Latitude__s', type: 'double', precision: 18, scale: 15, compoundFieldName: 'Site__c', custom: true },
+      { name: 'Site__Longitude__s', type: 'double', precision: 18, scale: 15, compoundFieldName: 'Site__c', custom: true },
+      { name: 'Site__c', type: 'location', custom: true, createable: false, updateable: false },
+      { name: 'Metadata__c', type: 'json', custom: true },
+      { name: 'OwnerId', type: 'reference', referenceTo: ['User'], relationshipName: 'Owner', nillable: false },
+      ...audit(),
+    ],
+  },
+  {
+    name: 'ContentVersion', keyPrefix: '068', label: 'Content Version', ratio: 0, minRows: 20,
+    fields: [
+      idField(), isDeleted(),
+      { name: 'Title', type: 'string', length: 255, nillable: false },
+      { name: 'PathOnClient', type: 'string', length: 500 },
+      { name: 'VersionData', type: 'base64' },
+      { name: 'ContentSize', type: 'int', length: 9, createable: false, updateable: false },
+      ...audit(),
+    ],
+  },
+  {
+    name: 'AcceptedEventRelation', keyPrefix: '0RE', label: 'Accepted Event Relation', ratio: 0, minRows: 30, bulkSupported: false,
+    fields: [
+      idField(), isDeleted(),
+      { name: 'RelationId', type: 'reference', referenceTo: ['User'], relationshipName: 'Relation' },
+      { name: 'Status', type: 'picklist', length: 40, picklist: ['Accepted'] },
+      { name: 'RespondedDate', type: 'datetime' },
+      ...audit(),
+    ],
+  },
+  {
+    name: 'LoginHistory', keyPrefix: '0Ya', label: 'Login History', ratio: 0, minRows: 40,
+    fields: [
+      idField(),
+      { name: 'UserId', type: 'reference', referenceTo: ['User'], relationshipName: 'User', createable: false, updateable: false },
+      { name: 'LoginTime', type: 'datetime', nillable: false, createable: false, updateable: false },
+      { name: 'SourceIp', type: 'string', length: 39, createable: false, updateable: false },
+      { name: 'Status', type: 'string', length: 128, createable: false, updateable: false },
+    ],
+  },
+  {
+    name: 'AccountHistory', keyPrefix: '017', label: 'Account History', ratio: 0, minRows: 40, associateEntityType: 'History', associateParentEntity: 'Account',
+    fields: [
+      idField(), isDeleted(),
+      { name: 'AccountId', type: 'reference', referenceTo: ['Account'], relationshipName: 'Account', createable: false, updateable: false },
+      { name: 'Field', type: 'picklist', length: 255, picklist: ['Name', 'Industry', 'created'], createable: false, updateable: false },
+      { name: 'OldValue', type: 'anyType', createable: false, updateable: false },
+      { name: 'NewValue', type: 'anyType', createable: false, updateable: false },
+      { name: 'CreatedDate', type: 'datetime', nillable: false, createable: false, updateable: false },
+    ],
+  },
+  {
+    name: 'Wide_Object__c', keyPrefix: 'a02', label: 'Wide Object', custom: true, ratio: 0, minRows: 300,
+    fields: [
+      idField(), isDeleted(),
+      { name: 'Name', type: 'string', length: 80, nillable: false },
+      ...Array.from({ length: 820 }, (_, i): FieldSpec => ({
+        name: `Measurement_With_A_Long_Descriptive_Name_${String(i + 1).padStart(3, '0')}__c`,
+        type: i % 3 === 0 ? 'double' : i % 3 === 1 ? 'string' : 'boolean', length: 40, precision: 18, scale: 4, custom: true,
+      })),
+      ...audit(),
+    ],
+  },
+  { name: 'UriEventStream', keyPrefix: null, label: 'URI Event Stream', ratio: 0, queryable: false, fields: [idField(), { name: 'EventDate', type: 'datetime' }] },
+  { name: 'AccountChangeEvent', keyPrefix: null, label: 'Account Change Event', ratio: 0, associateEntityType: 'ChangeEvent', associateParentEntity: 'Account', fields: [idField(), { name: 'ReplayId', type: 'string', length: 40 }] },
+  { name: 'LegacyNote__c', keyPrefix: 'a03', label: 'Legacy Note', custom: true, ratio: 0, deprecatedAndHidden: true, fields: [idField(), { name: 'Name', type: 'string', length: 80 }, ...audit()] },
+];
+
+function describeField(spec: FieldSpec, objectName: string): FieldDescribe {
+  const text = TEXT_TYPES.has(spec.type);
+  const length = text ? spec.length ?? 255 : spec.type === 'id' || spec.type === 'reference' ? 18 : 0;
+  const calculated = spec.calculatedFormula !== undefined;
+  const nillable = spec.nillable ?? !(spec.type === 'boolean' || spec.type === 'id');
+  const system = spec.createable === false;
+  const field: Record<string, unknown> = {
+    aggregatable: !['textarea', 'address', 'location', 'base64', 'json', 'anyType'].includes(spec.type) || (spec.type === 'textarea' && length <= 255),
+    aiPredictionField: false,
+    autoNumber: false,
+    byteLength: text ? length * 3 : length,
+    calculated,
+    calculatedFormula: spec.calculatedFormula ?? null,
+    cascadeDelete: false,
+    caseSensitive: false,
+    compoundFieldName: spec.compoundFieldName ?? null,
+    controllerName: null,
+    createable: spec.createable ?? !calculated,
+    custom: spec.custom ?? spec.name.endsWith('__c'),
+    defaultValue: spec.type === 'boolean' ? false : null,
+    defaultValueFormula: null,
+    defaultedOnCreate: spec.type === 'boolean' || spec.name === 'OwnerId' || system,
+    dependentPicklist: false,
+    deprecatedAndHidden: false,
+    digits: spec.type === 'int' ? spec.length ?? 9 : 0,
+    displayLocationInDecimal: spec.type === 'location',
+    encrypted: spec.type === 'encryptedstring',
+    externalId: spec.externalId ?? false,
+    extraTypeInfo: spec.extraTypeInfo ?? (spec.type === 'textarea' ? 'plaintextarea' : null),
+    filterable: !['textarea', 'address', 'location', 'base64', 'json', 'anyType'].includes(spec.type) || (spec.type === 'textarea' && length <= 255),
+    filteredLookupInfo: null,
+    formulaTreatNullNumberAsZero: false,
+    groupable: ['string', 'id', 'reference', 'picklist', 'boolean', 'date', 'email', 'phone', 'url', 'combobox', 'int'].includes(spec.type),
+    highScaleNumber: false,
+    htmlFormatted: false,
+    idLookup: spec.type === 'id' || (spec.name === 'Name' && objectName !== 'User') || spec.name === 'Username' || spec.externalId === true,
+    inlineHelpText: null,
+    label: labelOf(spec.name),
+    length,
+    mask: spec.type === 'encryptedstring' ? 'lastFour' : null,
+    maskType: spec.type === 'encryptedstring' ? 'all' : null,
+    name: spec.name,
+    nameField: spec.name === 'Name',
+    namePointing: false,
+    nillable: spec.type === 'id' ? false : nillable,
+    permissionable: !system && nillable && spec.type !== 'id',
+    picklistValues: (spec.picklist ?? []).map((value) => ({ active: true, defaultValue: false, label: value, validFor: null, value })),
+    polymorphicForeignKey: (spec.referenceTo?.length ?? 0) > 1,
+    precision: ['double', 'currency', 'percent', 'long'].includes(spec.type) ? spec.precision ?? 18 : 0,
+    queryByDistance: spec.type === 'address' || spec.type === 'location',
+    referenceTargetField: null,
+    referenceTo: spec.referenceTo ?? [],
+    relationshipName: spec.relationshipName ?? null,
+    relationshipOrder: null,
+    restrictedDelete: false,
+    restrictedPicklist: spec.type === 'picklist' && spec.name.endsWith('GeocodeAccuracy'),
+    scale: ['double', 'currency', 'percent'].includes(spec.type) ? spec.scale ?? 0 : 0,
+    searchPrefilterable: false,
+    soapType: SOAP_TYPES[spec.type] ?? 'xsd:string',
+    sortable: !['textarea', 'address', 'location', 'base64', 'json', 'anyType', 'multipicklist'].includes(spec.type) || (spec.type === 'textarea' && length <= 255),
+    type: spec.type,
+    unique: false,
+    updateable: spec.updateable ?? (!calculated && !system),
+    writeRequiresMasterRead: false,
+  };
+  return field as FieldDescribe;
+}
+
+function labelOf(name: string): string {
+  return name.replace(/__[csr]$/, '').replace(/_/g, ' ').replace(/([a-z])([A-Z])/g, '$1 $2').replace(/ Id$/, ' ID');
+}
+
+function urlsOf(name: string, version: string): Record<string, string> {
+  const base = `/services/data/v${version}/sobjects/${name}`;
+  return { compactLayouts: `${base}/describe/compactLayouts`, rowTemplate: `${base}/{ID}`, approvalLayouts: `${base}/describe/approvalLayouts`, defaultValues: `${base}/defaultValues?recordTypeId&fields`, describe: `${base}/describe`, quickActions: `${base}/quickActions`, layouts: `${base}/describe/layouts`, sobject: base };
+}
+
+export function describeObject(spec: ObjectSpec, version: string, children: { childSObject: string; field: string; relationshipName: string | null }[]): SObjectDescribe {
+  const queryable = spec.queryable ?? true;
+  const describe: Record<string, unknown> = {
+    actionOverrides: [],
+    activateable: false,
+    associateEntityType: spec.associateEntityType ?? null,
+    associateParentEntity: spec.associateParentEntity ?? null,
+    childRelationships: children.map((c) => ({ cascadeDelete: false, childSObject: c.childSObject, deprecatedAndHidden: false, field: c.field, junctionIdListNames: [], junctionReferenceTo: [], relationshipName: c.relationshipName, restrictedDelete: false })),
+    compactLayoutable: queryable,
+    createable: queryable,
+    custom: spec.custom ?? false,
+    customSetting: false,
+    deepCloneable: false,
+    defaultImplementation: null,
+    deletable: queryable,
+    deprecatedAndHidden: spec.deprecatedAndHidden ?? false,
+    extendedBy: null,
+    extendsInterfaces: null,
+    feedEnabled: !spec.custom,
+    fields: spec.fields.map((f) => describeField(f, spec.name)),
+    hasSubtypes: false,
+    implementedBy: null,
+    implementsInterfaces: null,
+    isInterface: false,
+    isSubtype: false,
+    keyPrefix: spec.keyPrefix,
+    label: spec.label,
+    labelPlural: `${spec.label}s`,
+    layoutable: queryable,
+    listviewable: null,
+    lookupLayoutable: null,
+    mergeable: spec.name === 'Account' || spec.name === 'Contact',
+    mruEnabled: queryable,
+    name: spec.name,
+    namedLayoutInfos: [],
+    networkScopeFieldName: null,
+    queryable,
+    recordTypeInfos: [{ active: true, available: true, defaultRecordTypeMapping: true, developerName: 'Master', master: true, name: 'Master', recordTypeId: '012000000000000AAA', urls: { layout: `/services/data/v${version}/sobjects/${spec.name}/describe/layouts/012000000000000AAA` } }],
+    replicateable: queryable,
+    retrieveable: queryable,
+    searchLayoutable: queryable,
+    searchable: queryable,
+    supportedScopes: [{ label: 'All', name: 'everything' }],
+    triggerable: queryable,
+    undeletable: queryable,
+    updateable: queryable,
+    urls: urlsOf(spec.name, version),
+  };
+  return describe as SObjectDescribe;
+}
+
+export function globalEntry(spec: ObjectSpec, version: string): GlobalSObject {
+  const queryable = spec.queryable ?? true;
+  return {
+    activateable: false, associateEntityType: spec.associateEntityType ?? null, associateParentEntity: spec.associateParentEntity ?? null,
+    createable: queryable, custom: spec.custom ?? false, customSetting: false, deepCloneable: false, deletable: queryable,
+    deprecatedAndHidden: spec.deprecatedAndHidden ?? false, feedEnabled: !spec.custom, hasSubtypes: false, isInterface: false, isSubtype: false,
+    keyPrefix: spec.keyPrefix, label: spec.label, labelPlural: `${spec.label}s`, layoutable: queryable, mergeable: spec.name === 'Account',
+    mruEnabled: queryable, name: spec.name, queryable, replicateable: queryable, retrieveable: queryable, searchable: queryable,
+    triggerable: queryable, undeletable: queryable, updateable: queryable,
+    urls: { rowTemplate: `/services/data/v${version}/sobjects/${spec.name}/{ID}`, describe: `/services/data/v${version}/sobjects/${spec.name}/describe`, sobject: `/services/data/v${version}/sobjects/${spec.name}` },
+  };
+}
