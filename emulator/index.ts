@@ -1,0 +1,184 @@
+/**
+ * The programmatic entry of the Salesforce emulator: an org (schema, seeded rows, SOQL) behind
+ * Salesforce's wire APIs on loopback listeners — a login host, a sandbox login host and the
+ * My Domain host that is also the instance every data call goes to.
+ */
+import type { Server } from 'node:http';
+import { createOrg, type EmulatedOrg } from './org/org.js';
+import type { FieldValue } from './org/types.js';
+import { ApiUsage } from './server/api-usage.js';
+import { BulkJobStore } from './server/bulk-jobs.js';
+import { buildCredentials, type CredentialOptions, type EmulatorCredentials } from './server/credentials.js';
+import { FaultQueue } from './server/faults.js';
+import { Journal } from './server/journal.js';
+import { QueryCursorStore } from './server/query-cursors.js';
+import { closeServer, listen } from './server/server.js';
+import { SessionStore } from './server/sessions.js';
+import { buildDefaultSettings, type EmulatorSettings } from './server/settings.js';
+import type { EmulatorState } from './server/state.js';
+
+export type { EmulatorSettings } from './server/settings.js';
+export type { FaultRule, FaultAction, FaultQueue } from './server/faults.js';
+export type { Journal, JournalEntry, JournalFilter } from './server/journal.js';
+export type { EmulatorCredentials } from './server/credentials.js';
+
+export type TapAuthFlow = 'password' | 'oauth_refresh_token' | 'client_credentials' | 'jwt' | 'soap' | 'access_token';
+
+export interface EmulatorOptions {
+  /** Seed of the org's generator and of the credentials. Default 1. */
+  seed?: number;
+  /** Account rows; other objects scale from it. Default 1000. */
+  records?: number;
+  /** The org's clock. */
+  now?: () => number;
+  /** Port of the My Domain / instance listener; 0 (default) picks a free one. */
+  port?: number;
+  loginPort?: number;
+  sandboxPort?: number;
+  settings?: Partial<EmulatorSettings>;
+  credentials?: CredentialOptions;
+  /** Serve an org built elsewhere instead of creating one from seed/records. */
+  org?: EmulatedOrg;
+}
+
+export interface EmulatorMutations {
+  create(sobject: string, fields: Record<string, FieldValue>): string;
+  update(sobject: string, id: string, fields: Record<string, FieldValue>): void;
+  delete(sobject: string, id: string): void;
+}
+
+export interface Emulator {
+  /** Production-style login host (`login.salesforce.com`). */
+  loginUrl: string;
+  /** Sandbox login host (`test.salesforce.com`). */
+  sandboxLoginUrl: string;
+  /** My Domain login host; the same listener as the instance. */
+  myDomainUrl: string;
+  instanceUrl: string;
+  credentials: EmulatorCredentials;
+  /** A ready tap config (flat Singer-style keys) for a login flow; default `password`. */
+  tapConfig(flow?: TapAuthFlow): Record<string, string>;
+  org: EmulatedOrg;
+  mutate: EmulatorMutations;
+  faults: FaultQueue;
+  journal: Journal;
+  /** Runtime knobs; change them at any time. */
+  settings: EmulatorSettings;
+  usage: ApiUsage;
+  /** Ends every session now (next data call: 401 INVALID_SESSION_ID). */
+  expireSessions(): void;
+  /** Revokes every refresh token (next refresh: invalid_grant). */
+  revokeRefreshTokens(): void;
+  /** Issues an access token directly, as if some login had happened. */
+  issueAccessToken(): string;
+  close(): Promise<void>;
+}
+
+export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+  const seed = options.seed ?? 1;
+  const org = options.org ?? createOrg({ seed, records: options.records ?? 1000, now: options.now });
+  const settings: EmulatorSettings = { ...buildDefaultSettings(Date.now()), ...options.settings };
+  const credentials = buildCredentials(seed, options.credentials);
+  const sessions = new SessionStore(org.orgId.slice(0, 15), () => settings.sessionTtlSeconds, Date.now);
+  sessions.addRefreshToken(credentials.refreshToken);
+  const state: EmulatorState = {
+    org,
+    settings,
+    credentials,
+    sessions,
+    journal: new Journal(),
+    faults: new FaultQueue(seed),
+    usage: new ApiUsage(settings),
+    bulk: new BulkJobStore(),
+    cursors: new QueryCursorStore(() => settings.queryCursorTtlMs),
+    urls: { loginUrl: '', sandboxLoginUrl: '', instanceUrl: '' },
+    orgNow: options.now ?? Date.now,
+  };
+  const servers: Server[] = [];
+  try {
+    const instance = await listen(state, 'instance', options.port ?? 0);
+    servers.push(instance.server);
+    const login = await listen(state, 'login', options.loginPort ?? 0);
+    servers.push(login.server);
+    const sandbox = await listen(state, 'sandbox', options.sandboxPort ?? 0);
+    servers.push(sandbox.server);
+    state.urls = { instanceUrl: instance.url, loginUrl: login.url, sandboxLoginUrl: sandbox.url };
+  } catch (error) {
+    await Promise.all(servers.map(closeServer));
+    throw error;
+  }
+  const { urls } = state;
+
+  const tapConfig = (flow: TapAuthFlow = 'password'): Record<string, string> => {
+    switch (flow) {
+      case 'password':
+        return {
+          auth_type: 'password',
+          login_url: urls.loginUrl,
+          client_id: credentials.clientId,
+          client_secret: credentials.clientSecret,
+          username: credentials.username,
+          password: credentials.password,
+          security_token: credentials.securityToken,
+        };
+      case 'oauth_refresh_token':
+        return {
+          auth_type: 'oauth_refresh_token',
+          login_url: urls.loginUrl,
+          client_id: credentials.clientId,
+          client_secret: credentials.clientSecret,
+          refresh_token: credentials.refreshToken,
+        };
+      case 'client_credentials':
+        return {
+          auth_type: 'client_credentials',
+          login_url: urls.instanceUrl,
+          client_id: credentials.clientId,
+          client_secret: credentials.clientSecret,
+        };
+      case 'jwt':
+        return {
+          auth_type: 'jwt',
+          login_url: urls.loginUrl,
+          client_id: credentials.clientId,
+          username: credentials.username,
+          private_key: credentials.privateKeyPem ?? '',
+        };
+      case 'soap':
+        return {
+          auth_type: 'soap',
+          login_url: urls.loginUrl,
+          username: credentials.username,
+          password: credentials.password,
+          security_token: credentials.securityToken,
+        };
+      case 'access_token':
+        return { auth_type: 'access_token', access_token: sessions.issue(org.userId, 'access_token').token, instance_url: urls.instanceUrl };
+    }
+  };
+
+  return {
+    loginUrl: urls.loginUrl,
+    sandboxLoginUrl: urls.sandboxLoginUrl,
+    myDomainUrl: urls.instanceUrl,
+    instanceUrl: urls.instanceUrl,
+    credentials,
+    tapConfig,
+    org,
+    mutate: {
+      create: (sobject, fields) => org.create(sobject, fields).id,
+      update: (sobject, id, fields) => org.update(sobject, id, fields),
+      delete: (sobject, id) => org.delete(sobject, id),
+    },
+    faults: state.faults,
+    journal: state.journal,
+    settings,
+    usage: state.usage,
+    expireSessions: () => sessions.expireAll(),
+    revokeRefreshTokens: () => sessions.revokeAllRefreshTokens(),
+    issueAccessToken: () => sessions.issue(org.userId, 'access_token').token,
+    close: async () => {
+      await Promise.all(servers.map(closeServer));
+    },
+  };
+}

@@ -1,0 +1,96 @@
+/** One request as the emulator saw it, for tests to assert on ("exactly one refresh", "job aborted"). */
+export interface JournalEntry {
+  seq: number;
+  /** Which listener took it. */
+  host: HostKind;
+  method: string;
+  path: string;
+  /** Query parameters with secret values replaced by "***". */
+  query: Record<string, string>;
+  /** Request headers minus Authorization and Cookie. */
+  headers: Record<string, string>;
+  /** Named route (`oauth.token`, `rest.query`, `bulk.results`, ...) or `unknown`. */
+  route: string;
+  /** `grant_type` of token requests. */
+  grantType?: string;
+  status: number;
+  /** Response body bytes written (after compression). */
+  bytes: number;
+  requestBytes: number;
+  startedAt: number;
+  durationMs: number;
+  /** Set when an injected fault decided the response. */
+  fault?: string;
+}
+
+export type HostKind = 'login' | 'sandbox' | 'instance';
+
+const SECRET_QUERY_KEYS = new Set([
+  'password',
+  'client_secret',
+  'refresh_token',
+  'assertion',
+  'code',
+  'code_verifier',
+  'access_token',
+]);
+const SECRET_HEADERS = new Set(['authorization', 'cookie', 'proxy-authorization']);
+
+export function redactQuery(query: URLSearchParams): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of query) out[key] = SECRET_QUERY_KEYS.has(key) ? '***' : value;
+  return out;
+}
+
+export function redactHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(headers)) {
+    if (value === undefined || SECRET_HEADERS.has(key)) continue;
+    out[key] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return out;
+}
+
+export interface JournalFilter {
+  route?: string | RegExp;
+  method?: string;
+  status?: number;
+  host?: HostKind;
+  grantType?: string;
+}
+
+/** Every request, in arrival order of completion; bounded so a long CLI run stays small. */
+export class Journal {
+  readonly #entries: JournalEntry[] = [];
+  #seq = 0;
+
+  constructor(private readonly capacity = 100_000) {}
+
+  nextSeq(): number {
+    return ++this.#seq;
+  }
+
+  record(entry: JournalEntry): void {
+    this.#entries.push(entry);
+    if (this.#entries.length > this.capacity) this.#entries.splice(0, this.#entries.length - this.capacity);
+  }
+
+  entries(filter: JournalFilter = {}): JournalEntry[] {
+    return this.#entries.filter((e) => {
+      if (filter.route !== undefined && !(typeof filter.route === 'string' ? e.route === filter.route : filter.route.test(e.route))) return false;
+      if (filter.method !== undefined && e.method !== filter.method.toUpperCase()) return false;
+      if (filter.status !== undefined && e.status !== filter.status) return false;
+      if (filter.host !== undefined && e.host !== filter.host) return false;
+      if (filter.grantType !== undefined && e.grantType !== filter.grantType) return false;
+      return true;
+    });
+  }
+
+  count(filter: JournalFilter = {}): number {
+    return this.entries(filter).length;
+  }
+
+  clear(): void {
+    this.#entries.length = 0;
+  }
+}

@@ -1,0 +1,42 @@
+/**
+ * What a route handler returns. Handlers never touch the response object, so the same handler
+ * serves a top-level request and a composite batch subrequest, and the writer alone applies
+ * gzip, bandwidth caps and injected truncation.
+ */
+export interface Reply {
+  status: number;
+  headers?: Record<string, string>;
+  /** A complete body. */
+  body?: string | Buffer;
+  /** A streamed body (chunked transfer); big chunks, generated lazily. */
+  stream?: () => AsyncIterable<Buffer> | Iterable<Buffer>;
+  /** The JSON value of `body`, kept for composite batch results. */
+  json?: unknown;
+}
+
+export const JSON_TYPE = 'application/json;charset=UTF-8';
+
+export function jsonReply(status: number, value: unknown, headers: Record<string, string> = {}): Reply {
+  return { status, headers: { 'Content-Type': JSON_TYPE, ...headers }, body: JSON.stringify(value), json: value };
+}
+
+/** The REST error envelope: a JSON array of `{message, errorCode[, fields]}`. */
+export function sfError(status: number, errorCode: string, message: string, fields?: string[]): Reply {
+  const item: Record<string, unknown> = fields ? { fields, message, errorCode } : { message, errorCode };
+  return jsonReply(status, [item]);
+}
+
+/** The OAuth error envelope: a JSON object, not an array. */
+export function oauthError(error: string, description: string, status = 400): Reply {
+  return jsonReply(status, { error, error_description: description }, { 'Cache-Control': 'no-cache,must-revalidate,max-age=0,no-store,private' });
+}
+
+export function emptyReply(status: number, headers: Record<string, string> = {}): Reply {
+  return { status, headers };
+}
+
+export const NOT_FOUND_MESSAGE = 'The requested resource does not exist';
+
+export function notFound(): Reply {
+  return sfError(404, 'NOT_FOUND', NOT_FOUND_MESSAGE);
+}

@@ -1,0 +1,128 @@
+import type { ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import { Readable } from 'node:stream';
+import { createGzip, gzip as gzipCallback } from 'node:zlib';
+import { promisify } from 'node:util';
+import type { Reply } from './reply.js';
+
+const gzipAsync = promisify(gzipCallback);
+
+export interface SendOptions {
+  gzip: boolean;
+  /** Per-connection cap in bytes/s (0 = none). */
+  bandwidthBytesPerSec: number;
+  /** Stop after this many body bytes: reset the socket, or end the body early (truncation). */
+  truncateAfterBytes?: number;
+  truncateMode?: 'reset' | 'end';
+}
+
+/** Bandwidth bookkeeping per keep-alive connection: when its next byte may leave. */
+const nextFreeAt = new WeakMap<Socket, number>();
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+function hasBody(reply: Reply): boolean {
+  return reply.status !== 204 && reply.status !== 304 && (reply.body !== undefined || reply.stream !== undefined);
+}
+
+/** Writes a reply; resolves with the body bytes put on the wire (after compression). */
+export async function sendReply(res: ServerResponse, reply: Reply, options: SendOptions): Promise<number> {
+  const headers: Record<string, string | number> = { ...reply.headers };
+  const compress = options.gzip && hasBody(reply);
+  if (compress) {
+    headers['Content-Encoding'] = 'gzip';
+    headers['Vary'] = 'Accept-Encoding';
+  }
+  const shaped = options.bandwidthBytesPerSec > 0 || options.truncateAfterBytes !== undefined;
+
+  if (!hasBody(reply)) {
+    res.writeHead(reply.status, headers);
+    res.end();
+    return 0;
+  }
+  if (reply.body !== undefined) {
+    let buffer = typeof reply.body === 'string' ? Buffer.from(reply.body, 'utf8') : reply.body;
+    if (compress) buffer = await gzipAsync(buffer);
+    headers['Content-Length'] = buffer.length;
+    res.writeHead(reply.status, headers);
+    if (!shaped) {
+      res.end(buffer);
+      return buffer.length;
+    }
+    return writeShaped(res, [buffer], options);
+  }
+  res.writeHead(reply.status, headers);
+  const source = reply.stream!();
+  if (!compress) return writeShaped(res, source, options);
+  // Level 1: Bulk pages are large and the emulator serves benchmarks; the ratio barely differs.
+  const readable = Readable.from(source);
+  const gzip = readable.pipe(createGzip({ level: 1 }));
+  try {
+    return await writeShaped(res, gzip, options);
+  } finally {
+    readable.destroy();
+    gzip.destroy();
+  }
+}
+
+async function writeShaped(
+  res: ServerResponse,
+  chunks: AsyncIterable<Buffer> | Iterable<Buffer>,
+  options: SendOptions,
+): Promise<number> {
+  let sent = 0;
+  const limit = options.truncateAfterBytes;
+  const rate = options.bandwidthBytesPerSec;
+  const socket = res.socket;
+  for await (const whole of chunks) {
+    if (res.destroyed) return sent;
+    let chunk: Buffer = whole;
+    let truncated = false;
+    if (limit !== undefined && sent + chunk.length >= limit) {
+      chunk = chunk.subarray(0, Math.max(0, limit - sent));
+      truncated = true;
+    }
+    const slice = rate > 0 ? Math.max(1024, Math.floor(rate / 20)) : chunk.length || 1;
+    for (let at = 0; at < chunk.length; at += slice) {
+      const piece = chunk.subarray(at, at + slice);
+      if (rate > 0 && socket) {
+        const now = Date.now();
+        const freeAt = Math.max(now, nextFreeAt.get(socket) ?? now);
+        if (freeAt > now) await sleep(freeAt - now);
+        nextFreeAt.set(socket, freeAt + (piece.length / rate) * 1000);
+      }
+      if (!(await write(res, piece))) return sent;
+      sent += piece.length;
+    }
+    if (truncated) {
+      if (options.truncateMode === 'end') {
+        // The body stops short: a chunked response ends cleanly, a Content-Length one ends early.
+        if (res.hasHeader('Content-Length')) res.socket?.end();
+        else res.end();
+      } else {
+        res.socket?.resetAndDestroy?.();
+        res.destroy();
+      }
+      return sent;
+    }
+  }
+  if (!res.destroyed) res.end();
+  return sent;
+}
+
+/** Writes with backpressure; false when the client went away. */
+function write(res: ServerResponse, chunk: Buffer): Promise<boolean> {
+  if (res.destroyed) return Promise.resolve(false);
+  if (res.write(chunk)) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const done = (ok: boolean) => {
+      res.off('drain', onDrain);
+      res.off('close', onClose);
+      resolve(ok);
+    };
+    const onDrain = () => done(true);
+    const onClose = () => done(false);
+    res.on('drain', onDrain);
+    res.on('close', onClose);
+  });
+}

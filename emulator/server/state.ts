@@ -1,0 +1,61 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type { EmulatedOrg } from '../org/org.js';
+import type { BulkJobStore } from './bulk-jobs.js';
+import type { EmulatorCredentials } from './credentials.js';
+import type { ActiveFault, FaultQueue } from './faults.js';
+import type { HostKind, Journal } from './journal.js';
+import type { QueryCursorStore } from './query-cursors.js';
+import type { Reply } from './reply.js';
+import type { Session, SessionStore } from './sessions.js';
+import type { EmulatorSettings } from './settings.js';
+import type { ApiUsage } from './api-usage.js';
+
+export interface EmulatorUrls {
+  /** Production-style login host (login.salesforce.com). */
+  loginUrl: string;
+  /** Sandbox login host (test.salesforce.com). */
+  sandboxLoginUrl: string;
+  /** My Domain host, which is also the instance every data call goes to. */
+  instanceUrl: string;
+}
+
+/** Everything the handlers share: one per emulator. */
+export interface EmulatorState {
+  org: EmulatedOrg;
+  settings: EmulatorSettings;
+  credentials: EmulatorCredentials;
+  sessions: SessionStore;
+  journal: Journal;
+  faults: FaultQueue;
+  usage: ApiUsage;
+  bulk: BulkJobStore;
+  cursors: QueryCursorStore;
+  urls: EmulatorUrls;
+  /** The org's clock, for timestamps the API shows (job createdDate, ...). */
+  orgNow: () => number;
+}
+
+export interface RequestContext {
+  state: EmulatorState;
+  host: HostKind;
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  headers: IncomingHttpHeaders;
+  body: Buffer;
+  /** Captures of the matched route pattern. */
+  params: Record<string, string>;
+  /** `62.0` for `/services/data/v62.0/...`. */
+  version?: string;
+  session?: Session;
+  fault?: ActiveFault;
+  /** Set by the token endpoint for the journal. */
+  grantType?: string;
+}
+
+export type Handler = (ctx: RequestContext) => Reply | Promise<Reply>;
+
+export function header(ctx: RequestContext, name: string): string | undefined {
+  const value = ctx.headers[name.toLowerCase()];
+  return Array.isArray(value) ? value.join(', ') : value;
+}
