@@ -73,12 +73,11 @@ describe('password grant', () => {
   });
 
   it.each([
-    ['a wrong password', { password: 'nope' }],
-    ['the password without its security token', { password: 'WITHOUT' }],
-    ['an unknown user', { username: 'someone@else.example.com' }],
-  ])('answers invalid_grant authentication failure for %s', async (_, override) => {
-    const params = { ...passwordParams(em), ...override };
-    if (override.password === 'WITHOUT') params.password = em.credentials.password;
+    ['a wrong password', (p: Record<string, string>) => ({ ...p, password: 'nope' })],
+    ['the password without its security token', (p: Record<string, string>) => ({ ...p, password: em.credentials.password })],
+    ['an unknown user', (p: Record<string, string>) => ({ ...p, username: 'someone@else.example.com' })],
+  ])('answers invalid_grant authentication failure for %s', async (_, change) => {
+    const params = change(passwordParams(em));
     const res = await postForm(tokenUrl(), params);
     expect(res.status).toBe(400);
     expect(res.json()).toEqual({ error: 'invalid_grant', error_description: 'authentication failure' });
