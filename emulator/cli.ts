@@ -1,0 +1,124 @@
+#!/usr/bin/env node
+/**
+ * Runs the emulator in the foreground: `npm run emulator -- --records 100000 --latency-ms 20`.
+ * Prints exactly one JSON line on stdout once every listener is up (URLs, credentials and a
+ * ready tap config), then serves until SIGTERM or SIGINT.
+ */
+import { parseArgs } from 'node:util';
+import { startEmulator, type EmulatorOptions, type EmulatorSettings } from './index.js';
+
+const USAGE = `Usage: emulator [options]
+  --port N                 My Domain / instance port (default: a free one)
+  --login-port N           login host port
+  --sandbox-port N         sandbox login host port
+  --records N              Account rows; other objects scale from it (default 1000)
+  --seed N                 generator seed (default 1)
+  --latency-ms N           delay before every response
+  --bandwidth N            per-connection bandwidth cap in bytes/s
+  --bulk-job-delay-ms N    time a Bulk query job takes to complete (default 200)
+  --daily-api-limit N      DailyApiRequests Max (default 15000)
+  --session-ttl-seconds N  session inactivity timeout (default 7200)
+  --bulk-nulls empty|quoted  how Bulk CSV writes null
+  --rotate-refresh-tokens  issue a new refresh token with every refresh
+  --no-password-flow       block the username-password OAuth flow
+  --no-soap-login          switch SOAP login() off
+  --help`;
+
+function integer(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`Expected \`--${name}\` to be a non-negative integer, got ${JSON.stringify(value)}`);
+  return n;
+}
+
+function parseOptions(argv: string[]): EmulatorOptions | 'help' {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    options: {
+      port: { type: 'string' },
+      'login-port': { type: 'string' },
+      'sandbox-port': { type: 'string' },
+      records: { type: 'string' },
+      seed: { type: 'string' },
+      'latency-ms': { type: 'string' },
+      bandwidth: { type: 'string' },
+      'bulk-job-delay-ms': { type: 'string' },
+      'daily-api-limit': { type: 'string' },
+      'session-ttl-seconds': { type: 'string' },
+      'bulk-nulls': { type: 'string' },
+      'rotate-refresh-tokens': { type: 'boolean' },
+      'no-password-flow': { type: 'boolean' },
+      'no-soap-login': { type: 'boolean' },
+      help: { type: 'boolean' },
+    },
+  });
+  if (values.help) return 'help';
+  const settings: Partial<EmulatorSettings> = {};
+  const set = <K extends keyof EmulatorSettings>(key: K, value: EmulatorSettings[K] | undefined) => {
+    if (value !== undefined) settings[key] = value;
+  };
+  set('latencyMs', integer('latency-ms', values['latency-ms']));
+  set('bandwidthBytesPerSec', integer('bandwidth', values.bandwidth));
+  set('bulkJobDelayMs', integer('bulk-job-delay-ms', values['bulk-job-delay-ms']));
+  set('dailyApiLimit', integer('daily-api-limit', values['daily-api-limit']));
+  set('sessionTtlSeconds', integer('session-ttl-seconds', values['session-ttl-seconds']));
+  const nulls = values['bulk-nulls'];
+  if (nulls !== undefined && nulls !== 'empty' && nulls !== 'quoted') {
+    throw new Error(`Expected \`--bulk-nulls\` to be empty or quoted, got ${JSON.stringify(nulls)}`);
+  }
+  set('bulkNullRendering', nulls);
+  if (values['rotate-refresh-tokens']) settings.rotateRefreshTokens = true;
+  if (values['no-password-flow']) settings.passwordFlowEnabled = false;
+  if (values['no-soap-login']) settings.soapLoginEnabled = false;
+  return {
+    port: integer('port', values.port),
+    loginPort: integer('login-port', values['login-port']),
+    sandboxPort: integer('sandbox-port', values['sandbox-port']),
+    records: integer('records', values.records),
+    seed: integer('seed', values.seed),
+    settings,
+  };
+}
+
+async function main(): Promise<void> {
+  let options: EmulatorOptions | 'help';
+  try {
+    options = parseOptions(process.argv.slice(2));
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n${USAGE}\n`);
+    process.exit(2);
+  }
+  if (options === 'help') {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  const emulator = await startEmulator(options);
+  const c = emulator.credentials;
+  process.stdout.write(
+    `${JSON.stringify({
+      login_url: emulator.loginUrl,
+      sandbox_login_url: emulator.sandboxLoginUrl,
+      my_domain_url: emulator.myDomainUrl,
+      instance_url: emulator.instanceUrl,
+      client_id: c.clientId,
+      client_secret: c.clientSecret,
+      username: c.username,
+      password: c.password,
+      security_token: c.securityToken,
+      refresh_token: c.refreshToken,
+      private_key: c.privateKeyPem,
+      tap_config: emulator.tapConfig('password'),
+    })}\n`,
+  );
+  let stopping = false;
+  const stop = () => {
+    if (stopping) return;
+    stopping = true;
+    void emulator.close().then(() => process.exit(0));
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
+
+await main();

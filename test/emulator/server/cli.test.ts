@@ -1,0 +1,57 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { describe, expect, it } from 'vitest';
+import { httpRequest, postForm } from './http-client.js';
+
+// Needs `npm run build` (like the e2e tests): the CLI runs as `node dist/emulator/cli.js`.
+const CLI = join(import.meta.dirname, '..', '..', '..', 'dist', 'emulator', 'cli.js');
+
+describe('emulator CLI', () => {
+  it('prints exactly one JSON line with URLs, credentials and a tap config, serves, and stops on SIGTERM', async () => {
+    const child = spawn(process.execPath, [CLI, '--records', '30', '--seed', '3', '--latency-ms', '1'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const lines = createInterface({ input: child.stdout });
+    const received: string[] = [];
+    lines.on('line', (l) => received.push(l));
+    const [first] = (await once(lines, 'line')) as [string];
+    const ready = JSON.parse(first) as Record<string, unknown> & { tap_config: Record<string, string> };
+    for (const key of ['login_url', 'instance_url', 'client_id', 'client_secret', 'username', 'password', 'security_token']) {
+      expect(typeof ready[key]).toBe('string');
+    }
+    expect(ready.tap_config).toEqual({
+      auth_type: 'password',
+      login_url: ready['login_url'],
+      client_id: ready['client_id'],
+      client_secret: ready['client_secret'],
+      username: ready['username'],
+      password: ready['password'],
+      security_token: ready['security_token'],
+    });
+    const cfg = ready.tap_config;
+    const token = await postForm(`${cfg.login_url}/services/oauth2/token`, {
+      grant_type: 'password',
+      client_id: cfg.client_id!,
+      client_secret: cfg.client_secret!,
+      username: cfg.username!,
+      password: cfg.password! + cfg.security_token!,
+    });
+    expect(token.status).toBe(200);
+    const versions = await httpRequest(`${String(ready['instance_url'])}/services/data/`);
+    expect(versions.status).toBe(200);
+
+    child.kill('SIGTERM');
+    const [code] = (await once(child, 'exit')) as [number | null];
+    expect(code).toBe(0);
+    expect(received).toHaveLength(1);
+  });
+
+  it('rejects a malformed option with exit code 2', async () => {
+    const child = spawn(process.execPath, [CLI, '--records', 'many'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const [code] = (await once(child, 'exit')) as [number | null];
+    expect(code).toBe(2);
+    expect(stderr).toContain('--records');
+  });
+});
