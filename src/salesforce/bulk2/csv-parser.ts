@@ -37,6 +37,12 @@ const LF = 0x0a;
 const CR = 0x0d;
 const BACKSLASH = 0x5c;
 const NO_BYTES = Buffer.alloc(0);
+/** Class of a byte inside quotes: 0 plain, IS_QUOTE, or the FIELD_ flag it sets. */
+const IS_QUOTE = 0x80;
+const BYTE_CLASS = new Uint8Array(256);
+for (let b = 0; b < 256; b++) {
+  BYTE_CLASS[b] = b === QUOTE ? IS_QUOTE : b < 0x20 || b === BACKSLASH ? FIELD_CONTROL : b >= 0x80 ? FIELD_NON_ASCII : 0;
+}
 
 export class CsvScanner {
   /** The bytes the current fields point into; replaced on every `feed`. */
@@ -95,8 +101,16 @@ export class CsvScanner {
     let i = this.pos;
     if (i >= len) return false;
     let count = 0;
+    let starts = this.fieldStart;
+    let ends = this.fieldEnd;
+    let fieldFlags = this.fieldFlags;
     for (;;) {
-      if (count === this.fieldStart.length) this.grow();
+      if (count === starts.length) {
+        this.grow();
+        starts = this.fieldStart;
+        ends = this.fieldEnd;
+        fieldFlags = this.fieldFlags;
+      }
       let flags = 0;
       let start: number;
       let end: number;
@@ -105,8 +119,13 @@ export class CsvScanner {
         start = ++i;
         for (;;) {
           if (i >= len) return false;
-          b = buf[i] as number;
-          if (b === QUOTE) {
+          // One table load per byte: most bytes are plain ASCII text.
+          const byteClass = BYTE_CLASS[buf[i] as number] as number;
+          if (byteClass === 0) {
+            i++;
+            continue;
+          }
+          if (byteClass === IS_QUOTE) {
             if (i + 1 >= len) {
               if (!this.finishing) return false;
               break;
@@ -116,8 +135,7 @@ export class CsvScanner {
             i += 2;
             continue;
           }
-          if (b < 0x20 || b === BACKSLASH) flags |= FIELD_CONTROL;
-          else if (b >= 0x80) flags |= FIELD_NON_ASCII;
+          flags |= byteClass;
           i++;
         }
         end = i++;
@@ -140,9 +158,9 @@ export class CsvScanner {
         }
         end = i;
       }
-      this.fieldStart[count] = start;
-      this.fieldEnd[count] = end;
-      this.fieldFlags[count] = flags;
+      starts[count] = start;
+      ends[count] = end;
+      fieldFlags[count] = flags;
       count++;
       if (i >= len) {
         if (!this.finishing) return false;

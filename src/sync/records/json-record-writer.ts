@@ -58,8 +58,9 @@ const NATIVE_COPY_MIN = 48;
  * components follow as slots of their own).
  */
 interface Slot {
-  /** Encoded `{"Name":` / `,"Name":`. */
-  key: Buffer;
+  /** Encoded `{"Name":` / `,"Name":` as little-endian 32-bit words, zero-padded. */
+  key: Uint32Array;
+  keyLength: number;
   column: number;
   kind: number;
   kindName: ValueKind;
@@ -69,10 +70,13 @@ interface Slot {
 
 export class JsonRecordWriter {
   private out: Buffer = Buffer.alloc(0);
+  private view = new DataView(this.out.buffer, this.out.byteOffset, 0);
   private o = 0;
   private readonly slots: Slot[];
   /** Upper bound on what a record writes besides 6 bytes per input byte. */
   private readonly fixedBytes: number;
+  /** What the current record may still need: converted values may outgrow their text (`1e300`). */
+  private recordReserve = 0;
 
   constructor(
     shape: RecordShape,
@@ -83,16 +87,16 @@ export class JsonRecordWriter {
       const key = Buffer.from(`${first ? '{' : ','}${JSON.stringify(name)}:`);
       const kindName = shape.columns[column]?.kind;
       if (kindName === undefined) throw new RangeError(`Output refers to column ${column}, but there are ${shape.columns.length} columns`);
-      fixed += key.length + 4;
-      return { key, column, kind: kindCode(kindName), kindName };
+      fixed += key.length + 3 + 4;
+      return { key: toWords(key), keyLength: key.length, column, kind: kindCode(kindName), kindName };
     };
     this.slots = shape.output.map((out, index) => {
       if ('column' in out) return slot(out.name, index === 0, out.column);
       const entries = Object.entries(out.components);
       const components = entries.map(([key, column], i) => slot(key, i === 0, column));
       const key = Buffer.from(`${index === 0 ? '{' : ','}${JSON.stringify(out.name)}:`);
-      fixed += key.length + 5;
-      return { key, column: -1, kind: K_STRING, kindName: 'object', components };
+      fixed += key.length + 3 + 5;
+      return { key: toWords(key), keyLength: key.length, column: -1, kind: K_STRING, kindName: 'object', components };
     });
     if (this.slots.length === 0) fixed += 1;
     this.fixedBytes = fixed;
@@ -100,26 +104,27 @@ export class JsonRecordWriter {
 
   /** Starts a new output buffer sized for about `inputBytes` of CSV. */
   begin(inputBytes: number): void {
-    this.out = Buffer.allocUnsafe(Math.max(1 << 16, Math.ceil(inputBytes * 2.5)));
+    this.setOut(Buffer.allocUnsafe(Math.max(1 << 16, Math.ceil(inputBytes * 2.5))));
     this.o = 0;
   }
 
   /** The JSON lines written since `begin`. */
   take(): Buffer {
     const written = this.out.subarray(0, this.o);
-    this.out = Buffer.alloc(0);
+    this.setOut(Buffer.alloc(0));
     this.o = 0;
     return written;
   }
 
   /** Writes the scanner's current record as one JSON line. */
   writeRecord(scanner: CsvScanner): void {
-    this.reserve(6 * (scanner.recordEnd - scanner.recordStart) + this.fixedBytes);
+    this.recordReserve = 6 * (scanner.recordEnd - scanner.recordStart) + this.fixedBytes;
+    this.reserve(this.recordReserve);
     const slots = this.slots;
     if (slots.length === 0) this.out[this.o++] = 0x7b;
     for (let i = 0; i < slots.length; i++) {
       const slot = slots[i] as Slot;
-      this.writeKey(slot.key);
+      this.writeKey(slot);
       const components = slot.components;
       if (components === undefined) {
         this.writeValue(scanner, slot);
@@ -139,7 +144,7 @@ export class JsonRecordWriter {
       }
       for (let c = 0; c < components.length; c++) {
         const component = components[c] as Slot;
-        this.writeKey(component.key);
+        this.writeKey(component);
         this.writeValue(scanner, component);
       }
       this.out[this.o++] = 0x7d;
@@ -148,11 +153,18 @@ export class JsonRecordWriter {
     this.out[this.o++] = 0x0a;
   }
 
-  private writeKey(key: Buffer): void {
-    const out = this.out;
-    let o = this.o;
-    for (let k = 0; k < key.length; k++) out[o++] = key[k] as number;
-    this.o = o;
+  /** Keys go out four bytes at a time (the padding is overwritten by what follows). */
+  private writeKey(slot: Slot): void {
+    const view = this.view;
+    const key = slot.key;
+    const o = this.o;
+    for (let k = 0; k < key.length; k++) view.setUint32(o + 4 * k, key[k] as number, true);
+    this.o = o + slot.keyLength;
+  }
+
+  private setOut(out: Buffer): void {
+    this.out = out;
+    this.view = new DataView(out.buffer, out.byteOffset, out.length);
   }
 
   private writeNull(): void {
@@ -220,7 +232,7 @@ export class JsonRecordWriter {
     let text = flags & FIELD_NON_ASCII ? src.toString('utf8', start, end) : src.toString('latin1', start, end);
     if (flags & FIELD_ESCAPED_QUOTE) text = text.replaceAll('""', '"');
     const json = JSON.stringify(fromText(kind, text, this.issues));
-    this.reserve(3 * json.length + this.fixedBytes);
+    this.reserve(3 * json.length + this.recordReserve);
     this.o += this.out.write(json, this.o);
   }
 
@@ -295,8 +307,16 @@ export class JsonRecordWriter {
     if (this.o + bytes <= this.out.length) return;
     const grown = Buffer.allocUnsafe(Math.max(this.out.length * 2, this.o + bytes, 1 << 16));
     this.out.copy(grown, 0, 0, this.o);
-    this.out = grown;
+    this.setOut(grown);
   }
+}
+
+function toWords(bytes: Buffer): Uint32Array {
+  const padded = Buffer.alloc(Math.ceil(bytes.length / 4) * 4);
+  bytes.copy(padded);
+  const words = new Uint32Array(padded.length / 4);
+  for (let k = 0; k < words.length; k++) words[k] = padded.readUInt32LE(4 * k);
+  return words;
 }
 
 function isBooleanText(src: Buffer, start: number, end: number): boolean {

@@ -153,3 +153,13 @@ describe('createPageDecoder', () => {
     expect(() => createPageDecoder(spec, { skip: -1 })).toThrow(RangeError);
   });
 });
+
+describe('json mode output buffer', () => {
+  it('grows when converted values outgrow their text', () => {
+    const columns = Array.from({ length: 200 }, (_, i) => ({ name: `N${i}`, kind: 'number' as const }));
+    const wide: DecoderSpec = { columns, output: columns.map((c, column) => ({ name: c.name, column })), mode: 'json' };
+    const body = Buffer.from(columns.map((c) => `"${c.name}"`).join(',') + '\n' + columns.map(() => '"1e300"').join(',') + '\n');
+    const json = createPageDecoder(wide).push(body).json?.toString();
+    expect(JSON.parse(json ?? '')).toEqual(Object.fromEntries(columns.map((c) => [c.name, 1e300])));
+  });
+});
