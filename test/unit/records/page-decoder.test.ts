@@ -155,11 +155,13 @@ describe('createPageDecoder', () => {
 });
 
 describe('json mode output buffer', () => {
-  it('grows when converted values outgrow their text', () => {
-    const columns = Array.from({ length: 200 }, (_, i) => ({ name: `N${i}`, kind: 'number' as const }));
+  it('grows the output for values that expand six-fold when escaped or converted', () => {
+    const numbers = Array.from({ length: 250 }, (_, i) => ({ name: `N${i}`, kind: 'number' as const }));
+    const columns = [...numbers, { name: 'Text', kind: 'string' as const }];
     const wide: DecoderSpec = { columns, output: columns.map((c, column) => ({ name: c.name, column })), mode: 'json' };
-    const body = Buffer.from(columns.map((c) => `"${c.name}"`).join(',') + '\n' + columns.map(() => '"1e300"').join(',') + '\n');
+    const text = '\u0001'.repeat(20_000);
+    const body = Buffer.from(`${columns.map((c) => `"${c.name}"`).join(',')}\n${numbers.map(() => '"1e300"').join(',')},"${text}"\n`);
     const json = createPageDecoder(wide).push(body).json?.toString();
-    expect(JSON.parse(json ?? '')).toEqual(Object.fromEntries(columns.map((c) => [c.name, 1e300])));
+    expect(JSON.parse(json ?? '')).toEqual({ ...Object.fromEntries(numbers.map((c) => [c.name, 1e300])), Text: text });
   });
 });
