@@ -56,7 +56,11 @@ export interface EmulatorSettings {
   resultPagesMinVersion: number;
   /** Time a Bulk query job takes from creation to JobComplete (InProgress after half of it). */
   bulkJobDelayMs: number;
-  /** Rows per Bulk results page when the client sends no `maxRecords`. */
+  /**
+   * Rows per Bulk results page when the client sends no `maxRecords`. Salesforce picks large,
+   * size-based pages; jsforce's bulk2 reader even breaks on a second page (it parses that page's
+   * header row as a record), so the default keeps ordinary result sets on one page.
+   */
   bulkDefaultPageRows: number;
   /** Rows covered by each `resultUrl` of `resultPages`. */
   bulkResultPageRows: number;
@@ -98,7 +102,7 @@ export function buildDefaultSettings(now: number): EmulatorSettings {
     soapLoginMaxApiVersion: 64,
     resultPagesMinVersion: 62,
     bulkJobDelayMs: 200,
-    bulkDefaultPageRows: 50_000,
+    bulkDefaultPageRows: 1_000_000,
     bulkResultPageRows: 50_000,
     bulkNullRendering: 'empty',
     gzip: true,
