@@ -77,6 +77,7 @@ export class JsonRecordWriter {
   private readonly fixedBytes: number;
   /** What the current record may still need: converted values may outgrow their text (`1e300`). */
   private recordReserve = 0;
+  private sizeHint = 1 << 16;
 
   constructor(
     shape: RecordShape,
@@ -102,10 +103,11 @@ export class JsonRecordWriter {
     this.fixedBytes = fixed;
   }
 
-  /** Starts a new output buffer sized for about `inputBytes` of CSV. */
+  /** Starts a new output, sized for about `inputBytes` of CSV once the first record comes. */
   begin(inputBytes: number): void {
-    this.setOut(Buffer.allocUnsafe(Math.max(1 << 16, Math.ceil(inputBytes * 2.5))));
+    this.setOut(Buffer.alloc(0));
     this.o = 0;
+    this.sizeHint = Math.max(1 << 16, Math.ceil(inputBytes * 2.5));
   }
 
   /** The JSON lines written since `begin`. */
@@ -305,7 +307,7 @@ export class JsonRecordWriter {
 
   private reserve(bytes: number): void {
     if (this.o + bytes <= this.out.length) return;
-    const grown = Buffer.allocUnsafe(Math.max(this.out.length * 2, this.o + bytes, 1 << 16));
+    const grown = Buffer.allocUnsafe(Math.max(this.out.length * 2, this.o + bytes, this.sizeHint));
     this.out.copy(grown, 0, 0, this.o);
     this.setOut(grown);
   }

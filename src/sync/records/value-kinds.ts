@@ -119,9 +119,11 @@ export function toDatetimeValue(text: string, issues: ValueIssues): string | nul
     if (month >= 1 && month <= 12 && day >= 1 && day <= 31 && hour <= 24 && minute <= 59 && second <= 60) {
       const date = new Date(0);
       date.setUTCFullYear(Number(m[1]), month - 1, day);
+      // 2024-02-30 would roll over into March: not a date.
+      const realDay = date.getUTCDate() === day;
       date.setUTCHours(hour, minute - offsetMinutes, second, millis);
       const time = date.getTime();
-      if (Number.isFinite(time)) {
+      if (realDay && Number.isFinite(time)) {
         const year = date.getUTCFullYear();
         if (year >= 0 && year <= 9999) {
           return (

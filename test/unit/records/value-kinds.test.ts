@@ -62,6 +62,8 @@ describe('fromText', () => {
   it('keeps datetimes, dates and times it cannot read as counted strings', () => {
     expect(typed('datetime', 'yesterday').issues.unparseable).toBe(1);
     expect(typed('datetime', '2024-13-02T03:04:05Z').issues.unparseable).toBe(1);
+    expect(typed('datetime', '2023-02-29T03:04:05Z').issues.unparseable).toBe(1);
+    expect(typed('datetime', '2024-02-29T03:04:05Z').value).toBe('2024-02-29T03:04:05.000Z');
     expect(typed('date', '2024-1-2')).toEqual({ value: '2024-1-2', issues: { unparseable: 1, inexactNumbers: 0 } });
     expect(typed('date', '2024-01-02').value).toBe('2024-01-02');
   });
