@@ -1,0 +1,104 @@
+/**
+ * Serves Account rows through Bulk API 2.0 results to a client that discards them, and prints
+ * rows/s and the emulator's peak RSS for 100k and for 1M rows: results stream from the org's lazy
+ * rows, so memory must stay flat while the row count grows tenfold.
+ *
+ *   npm run build && node dist/bench/emulator-rss.js [--gzip] [--max-records N]
+ *
+ * The emulator runs as its own process (the built CLI) so its RSS is measured alone, from
+ * /proc/<pid>/status (VmHWM = peak resident set): Linux only.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
+
+const CLI = join(import.meta.dirname, '..', 'emulator', 'cli.js');
+const SOQL = 'SELECT Id, Name, Type, Industry, AnnualRevenue, NumberOfEmployees, OwnerId, CreatedDate, SystemModstamp, IsDeleted FROM Account';
+
+interface Ready {
+  login_url: string;
+  instance_url: string;
+  client_id: string;
+  client_secret: string;
+  username: string;
+  password: string;
+  security_token: string;
+}
+
+function call(url: string, method: string, headers: Record<string, string>, body?: string): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; text: string; bytes: number }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method, headers }, (res) => {
+      const keep = !String(res.headers['content-type'] ?? '').startsWith('text/csv');
+      const chunks: Buffer[] = [];
+      let bytes = 0;
+      res.on('data', (c: Buffer) => {
+        bytes += c.length;
+        if (keep) chunks.push(c);
+      });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8'), bytes }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    if (body !== undefined) req.write(body);
+    req.end();
+  });
+}
+
+function peakRssMb(child: ChildProcess): number {
+  const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+  const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  return kb / 1024;
+}
+
+async function measure(records: number, gzip: boolean, maxRecords: number): Promise<{ rows: number; seconds: number; mb: number; bytes: number; rssMb: number; rssBeforeMb: number }> {
+  const child = spawn(process.execPath, [CLI, '--records', String(records), '--bulk-job-delay-ms', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  try {
+    const [line] = (await once(createInterface({ input: child.stdout! }), 'line')) as [string];
+    const ready = JSON.parse(line) as Ready;
+    const login = await call(`${ready.login_url}/services/oauth2/token`, 'POST', { 'Content-Type': 'application/x-www-form-urlencoded' },
+      new URLSearchParams({ grant_type: 'password', client_id: ready.client_id, client_secret: ready.client_secret, username: ready.username, password: ready.password + ready.security_token }).toString());
+    const token = (JSON.parse(login.text) as { access_token: string }).access_token;
+    const auth = { Authorization: `Bearer ${token}` };
+    const base = `${ready.instance_url}/services/data/v62.0/jobs/query`;
+    const created = await call(base, 'POST', { ...auth, 'Content-Type': 'application/json' }, JSON.stringify({ operation: 'query', query: SOQL }));
+    const jobId = (JSON.parse(created.text) as { id: string }).id;
+    await call(`${base}/${jobId}`, 'GET', auth);
+    const rssBeforeMb = peakRssMb(child);
+    const started = process.hrtime.bigint();
+    let rows = 0;
+    let bytes = 0;
+    let locator = '';
+    for (;;) {
+      const page = await call(`${base}/${jobId}/results?maxRecords=${maxRecords}${locator ? `&locator=${locator}` : ''}`, 'GET', {
+        ...auth,
+        Accept: 'text/csv',
+        ...(gzip ? { 'Accept-Encoding': 'gzip' } : {}),
+      });
+      rows += Number(page.headers['sforce-numberofrecords']);
+      bytes += page.bytes;
+      locator = String(page.headers['sforce-locator']);
+      if (locator === 'null') break;
+    }
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    return { rows, seconds, mb: bytes / 1_048_576, bytes, rssMb: peakRssMb(child), rssBeforeMb };
+  } finally {
+    child.kill('SIGTERM');
+    await once(child, 'exit');
+  }
+}
+
+const { values } = parseArgs({ options: { gzip: { type: 'boolean' }, 'max-records': { type: 'string' } } });
+const gzip = values.gzip ?? false;
+const maxRecords = Number(values['max-records'] ?? 250_000);
+process.stdout.write(`Bulk results, ${gzip ? 'gzip' : 'identity'}, maxRecords=${maxRecords}\n`);
+for (const records of [100_000, 1_000_000]) {
+  const r = await measure(records, gzip, maxRecords);
+  process.stdout.write(
+    `${records.toLocaleString('en-US').padStart(9)} Accounts: ${r.rows} rows in ${r.seconds.toFixed(2)} s = ${Math.round(r.rows / r.seconds).toLocaleString('en-US')} rows/s, ` +
+      `${(r.mb / r.seconds).toFixed(1)} MB/s on the wire; emulator peak RSS ${r.rssBeforeMb.toFixed(0)} MB before results, ${r.rssMb.toFixed(0)} MB after\n`,
+  );
+}
