@@ -64,7 +64,7 @@ export class CsvScanner {
   constructor(delimiter = ',') {
     const code = delimiter.length === 1 ? delimiter.charCodeAt(0) : -1;
     if (code < 0 || code > 0x7f || code === QUOTE || code === LF || code === CR) {
-      throw new TapError('TAP_CSV_DELIMITER', `Expected the CSV column delimiter to be one ASCII character other than a quote or line break, got ${JSON.stringify(delimiter)}.`);
+      throw new TapError('TAP_CSV_DELIMITER', `Expected the CSV column delimiter to be one ASCII character other than a quote or line break, got ${JSON.stringify(delimiter)}.`, { kind: 'config' });
     }
     this.delimiter = code;
   }

@@ -165,3 +165,11 @@ describe('json mode output buffer', () => {
     expect(JSON.parse(json ?? '')).toEqual({ ...Object.fromEntries(numbers.map((c) => [c.name, 1e300])), Text: text });
   });
 });
+
+describe('delimiter validation', () => {
+  it('refuses a delimiter that is not one ASCII character other than a quote or line break', () => {
+    for (const delimiter of ['"', '\n', ',,', '', 'é']) {
+      expect(codeOf(() => createPageDecoder({ ...spec, delimiter }))).toBe('TAP_CSV_DELIMITER');
+    }
+  });
+});
