@@ -34,9 +34,9 @@ export function* csvPage(query: PreparedQuery, offset: number, count: number, fo
   if (count > 0) {
     for (const row of query.rows(offset)) {
       const values = row.values;
-      let line = cell(values[0] ?? null, nulls);
-      for (let i = 1; i < values.length; i++) line += delimiter + cell(values[i] ?? null, nulls);
-      text += line + lineEnding;
+      text += cell(values[0] ?? null, nulls);
+      for (let i = 1; i < values.length; i++) text += delimiter + cell(values[i] ?? null, nulls);
+      text += lineEnding;
       if (text.length >= CHUNK_CHARS) {
         yield Buffer.from(text, 'utf8');
         text = '';
