@@ -1,4 +1,5 @@
 import type { FieldValue, PreparedQuery } from '../org/types.js';
+import { toId18 } from './ids.js';
 import { jsonReply, notFound, sfError, emptyReply, type Reply } from './reply.js';
 import { renderQueryRow, renderRecord } from './render-rest.js';
 import { header, type RequestContext } from './state.js';
@@ -31,7 +32,7 @@ export function handleResources(ctx: RequestContext): Reply {
     'recent', 'connect', 'licensing', 'limits', 'process', 'async-queries', 'query', 'match', 'emailConnect', 'compactLayouts',
     'knowledgeManagement', 'sobjects', 'actions', 'support', 'jobs'];
   const body: Record<string, string> = {};
-  for (const name of names) body[name] = name === 'identity' ? `${ctx.state.urls.loginUrl}/id/${ctx.state.org.orgId}/${ctx.state.org.userId}` : `${base}/${name}`;
+  for (const name of names) body[name] = name === 'identity' ? `${ctx.state.urls.loginUrl}/id/${toId18(ctx.state.org.orgId)}/${ctx.state.org.userId}` : `${base}/${name}`;
   return jsonReply(200, body);
 }
 
