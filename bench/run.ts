@@ -1,0 +1,294 @@
+/**
+ * `npm run bench`: the tap against the emulator, side by side with the byte ceiling and jsforce.
+ *
+ *   node dist/bench/run.js [--records 1000000] [--big 5000000] [--only read,ceiling,jsforce,pages]
+ *
+ * - The emulator runs in its own process (loopback, no latency) with Account rows; the tap's
+ *   real CLI reads 60 Account columns in Airbyte and in Singer mode with stdout to /dev/null.
+ *   Peak RSS is the tap process's own (GNU time).
+ * - ceiling: the same result pages fetched and transcoded to JSON lines by the byte path, with
+ *   no per-record work and no protocol envelope.
+ * - jsforce: `bulk2.query` of the same SOQL, each record through `JSON.stringify`.
+ * - pages: result download with each connection capped at 20 MB/s, `resultPages` in parallel
+ *   against the sequential locator chain.
+ * Prints a table and writes bench/results.json.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { request } from 'undici';
+import { createPageDecoder } from '../src/sync/records/page-decoder.js';
+import type { ValueKind } from '../src/catalog/types.js';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const cli = join(root, 'dist', 'src', 'cli', 'main.js');
+const emulatorCli = join(root, 'dist', 'emulator', 'cli.js');
+const API = '65.0';
+const COLUMNS = 60;
+
+interface EmulatorInfo {
+  login_url: string;
+  instance_url: string;
+  username: string;
+  password: string;
+  security_token: string;
+  client_id: string;
+  client_secret: string;
+  tap_config: Record<string, unknown>;
+}
+
+interface Result {
+  name: string;
+  records: number;
+  seconds: number;
+  recordsPerSecond: number;
+  mbPerSecond?: number;
+  peakRssMb?: number;
+  note?: string;
+}
+
+function args(): { records: number; big?: number; only: Set<string> } {
+  const argv = process.argv.slice(2);
+  const get = (name: string) => {
+    const i = argv.indexOf(`--${name}`);
+    return i >= 0 ? argv[i + 1] : undefined;
+  };
+  const only = new Set((get('only') ?? 'read,ceiling,jsforce,pages').split(','));
+  const big = get('big');
+  return { records: Number(get('records') ?? 1_000_000), ...(big ? { big: Number(big) } : {}), only };
+}
+
+async function startEmulator(extra: string[]): Promise<{ info: EmulatorInfo; child: ChildProcess }> {
+  const child = spawn(process.execPath, [emulatorCli, ...extra], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const line = await new Promise<string>((resolve, reject) => {
+    let buffer = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      buffer += chunk.toString();
+      const nl = buffer.indexOf('\n');
+      if (nl >= 0) resolve(buffer.slice(0, nl));
+    });
+    child.once('exit', (code) => reject(new Error(`emulator exited with ${code}`)));
+  });
+  return { info: JSON.parse(line) as EmulatorInfo, child };
+}
+
+async function login(info: EmulatorInfo): Promise<{ token: string; instance: string }> {
+  const body = new URLSearchParams({
+    grant_type: 'password', client_id: info.client_id, client_secret: info.client_secret,
+    username: info.username, password: info.password + info.security_token,
+  }).toString();
+  const res = await request(`${info.login_url}/services/oauth2/token`, { method: 'POST', body, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+  const json = (await res.body.json()) as { access_token: string; instance_url: string };
+  return { token: json.access_token, instance: json.instance_url };
+}
+
+async function api<T>(session: { token: string; instance: string }, path: string, init: { method?: 'GET' | 'POST'; body?: unknown } = {}): Promise<T> {
+  const res = await request(`${session.instance}${path}`, {
+    method: init.method ?? 'GET',
+    headers: { authorization: `Bearer ${session.token}`, 'content-type': 'application/json', accept: 'application/json' },
+    ...(init.body ? { body: JSON.stringify(init.body) } : {}),
+  });
+  const text = await res.body.text();
+  if (res.statusCode >= 300) throw new Error(`${path}: ${res.statusCode} ${text}`);
+  return JSON.parse(text) as T;
+}
+
+interface Field {
+  name: string;
+  type: string;
+}
+
+/** The first 60 Account columns Bulk can select: the benchmark's 60-column object. */
+async function benchColumns(session: { token: string; instance: string }): Promise<{ name: string; kind: ValueKind }[]> {
+  const describe = await api<{ fields: Field[] }>(session, `/services/data/v${API}/sobjects/Account/describe`);
+  const kind = (t: string): ValueKind =>
+    t === 'boolean' ? 'boolean' : t === 'int' ? 'integer' : ['double', 'currency', 'percent', 'long'].includes(t) ? 'number'
+      : t === 'datetime' ? 'datetime' : t === 'date' ? 'date' : t === 'time' ? 'time' : 'string';
+  return describe.fields.filter((f) => !['address', 'location', 'base64'].includes(f.type)).slice(0, COLUMNS).map((f) => ({ name: f.name, kind: kind(f.type) }));
+}
+
+async function runBulkJob(session: { token: string; instance: string }, soql: string): Promise<string> {
+  const job = await api<{ id: string }>(session, `/services/data/v${API}/jobs/query`, { method: 'POST', body: { operation: 'queryAll', query: soql } });
+  for (;;) {
+    const info = await api<{ state: string }>(session, `/services/data/v${API}/jobs/query/${job.id}`);
+    if (info.state === 'JobComplete') return job.id;
+    if (info.state === 'Failed' || info.state === 'Aborted') throw new Error(`job ${info.state}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Downloads one result page (gzip off: loopback) and feeds it to `onChunk`; returns the next locator. */
+async function fetchPage(session: { token: string; instance: string }, url: string, onChunk: (b: Buffer) => void): Promise<string | undefined> {
+  const res = await request(`${session.instance}${url}`, { headers: { authorization: `Bearer ${session.token}`, accept: 'text/csv' } });
+  for await (const chunk of res.body) onChunk(chunk as Buffer);
+  const locator = res.headers['sforce-locator'];
+  return typeof locator === 'string' && locator !== 'null' && locator !== '' ? locator : undefined;
+}
+
+async function ceiling(session: { token: string; instance: string }, columns: { name: string; kind: ValueKind }[]): Promise<Result> {
+  const soql = `SELECT ${columns.map((c) => c.name).join(', ')} FROM Account`;
+  const jobId = await runBulkJob(session, soql);
+  const started = process.hrtime.bigint();
+  let records = 0;
+  let bytes = 0;
+  let locator: string | undefined = '';
+  while (locator !== undefined) {
+    const decoder = createPageDecoder({ columns, output: columns.map((c, i) => ({ name: c.name, column: i })), mode: 'json' });
+    const query: string = `maxRecords=100000${locator ? `&locator=${locator}` : ''}`;
+    locator = await fetchPage(session, `/services/data/v${API}/jobs/query/${jobId}/results?${query}`, (chunk) => {
+      bytes += chunk.length;
+      records += decoder.push(chunk).count;
+    });
+    records += decoder.end().count;
+  }
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  return { name: 'ceiling: fetch + byte transcode', records, seconds, recordsPerSecond: records / seconds, mbPerSecond: bytes / 1e6 / seconds };
+}
+
+async function jsforceReader(info: EmulatorInfo, columns: { name: string }[]): Promise<Result> {
+  const jsforce = (await import('jsforce')) as unknown as { Connection: new (o: object) => JsforceConnection };
+  // OAuth2 password flow: jsforce's plain login() is SOAP, which API 65.0 no longer has.
+  const conn = new jsforce.Connection({ oauth2: { loginUrl: info.login_url, clientId: info.client_id, clientSecret: info.client_secret }, version: API });
+  await conn.login(info.username, info.password + info.security_token);
+  const started = process.hrtime.bigint();
+  let records = 0;
+  let bytes = 0;
+  const stream = await conn.bulk2.query(`SELECT ${columns.map((c) => c.name).join(', ')} FROM Account`, { scanAll: true });
+  await new Promise<void>((resolve, reject) => {
+    stream.on('record', (record: unknown) => {
+      bytes += JSON.stringify(record).length + 1;
+      records += 1;
+    });
+    stream.on('end', () => resolve());
+    stream.on('error', reject);
+  });
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  return { name: 'jsforce bulk2.query + JSON.stringify', records, seconds, recordsPerSecond: records / seconds, mbPerSecond: bytes / 1e6 / seconds };
+}
+
+interface JsforceConnection {
+  login(username: string, password: string): Promise<unknown>;
+  bulk2: { query(soql: string, options: object): Promise<NodeJS.EventEmitter> };
+}
+
+/** Runs the built CLI with stdout to /dev/null under GNU time; returns seconds and peak RSS. */
+function runTap(label: string, argv: string[], records: number): Result {
+  const started = process.hrtime.bigint();
+  const run = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, cli, ...argv], { stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 64 << 20 });
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const stderr = run.stderr.toString();
+  const rssKb = Number(stderr.trim().split('\n').at(-1));
+  if (run.status !== 0) throw new Error(`${label} exited with ${run.status}:\n${stderr.slice(-2000)}`);
+  return { name: label, records, seconds, recordsPerSecond: records / seconds, peakRssMb: rssKb / 1024 };
+}
+
+function tapCatalogs(dir: string, config: string, columns: string[]): { airbyte: string; singer: string } {
+  const discover = (argv: string[]) => {
+    const out = spawnSync(process.execPath, [cli, ...argv], { maxBuffer: 256 << 20 });
+    if (out.status !== 0) throw new Error(`discover failed: ${out.stderr.toString().slice(-1000)}`);
+    return out.stdout.toString();
+  };
+  const keep = new Set(columns);
+  const catalogLine = discover(['discover', '--config', config]).split('\n').find((l) => l.includes('"type":"CATALOG"'));
+  if (!catalogLine) throw new Error('discover printed no CATALOG message');
+  const airbyteCatalog = JSON.parse(catalogLine) as { catalog: { streams: { name: string; json_schema: { properties: Record<string, unknown> } }[] } };
+  const account = airbyteCatalog.catalog.streams.find((s) => s.name === 'Account')!;
+  account.json_schema.properties = Object.fromEntries(Object.entries(account.json_schema.properties).filter(([k]) => keep.has(k)));
+  const airbyte = join(dir, 'airbyte-catalog.json');
+  writeFileSync(airbyte, JSON.stringify({ streams: [{ stream: account, sync_mode: 'full_refresh', destination_sync_mode: 'overwrite' }] }));
+
+  const singerCatalog = JSON.parse(discover(['--config', config, '--discover'])) as { streams: { tap_stream_id: string; metadata: { breadcrumb: string[]; metadata: Record<string, unknown> }[] }[] };
+  const stream = singerCatalog.streams.find((s) => s.tap_stream_id === 'Account')!;
+  for (const m of stream.metadata) {
+    if (m.breadcrumb.length === 0) Object.assign(m.metadata, { selected: true, 'replication-method': 'FULL_TABLE' });
+    else m.metadata.selected = keep.has(m.breadcrumb[1]!);
+  }
+  const singer = join(dir, 'singer-catalog.json');
+  writeFileSync(singer, JSON.stringify({ streams: [stream] }));
+  return { airbyte, singer };
+}
+
+async function pages(): Promise<Result[]> {
+  // 20 MB/s per connection: the parallel download's advantage is its several connections.
+  const { info, child } = await startEmulator(['--records', '200000', '--bandwidth', String(20 * 1024 * 1024), '--bulk-job-delay-ms', '50']);
+  try {
+    const session = await login(info);
+    const columns = await benchColumns(session);
+    const jobId = await runBulkJob(session, `SELECT ${columns.map((c) => c.name).join(', ')} FROM Account`);
+    const sink = () => undefined;
+    let started = process.hrtime.bigint();
+    let locator: string | undefined = '';
+    while (locator !== undefined) {
+      locator = await fetchPage(session, `/services/data/v${API}/jobs/query/${jobId}/results?maxRecords=25000${locator ? `&locator=${locator}` : ''}`, sink);
+    }
+    const sequential = Number(process.hrtime.bigint() - started) / 1e9;
+    started = process.hrtime.bigint();
+    let next: string | undefined = `/services/data/v${API}/jobs/query/${jobId}/resultPages`;
+    const urls: string[] = [];
+    while (next) {
+      const list: { resultPages: { resultUrl: string }[]; nextRecordsUrl?: string; done: boolean } = await api(session, next);
+      urls.push(...list.resultPages.map((p) => p.resultUrl));
+      next = list.done ? undefined : list.nextRecordsUrl;
+    }
+    const queue = [...urls];
+    await Promise.all(Array.from({ length: 3 }, async () => {
+      for (let url = queue.shift(); url; url = queue.shift()) await fetchPage(session, url, sink);
+    }));
+    const parallel = Number(process.hrtime.bigint() - started) / 1e9;
+    return [
+      { name: 'pages: sequential locators @20MB/s/conn', records: 200_000, seconds: sequential, recordsPerSecond: 200_000 / sequential },
+      { name: 'pages: resultPages ×3 @20MB/s/conn', records: 200_000, seconds: parallel, recordsPerSecond: 200_000 / parallel, note: `${(sequential / parallel).toFixed(2)}× sequential` },
+    ];
+  } finally {
+    child.kill('SIGTERM');
+  }
+}
+
+async function main(): Promise<void> {
+  const options = args();
+  const results: Result[] = [];
+  const dir = mkdtempSync(join(tmpdir(), 'tap-bench-'));
+  const sizes = [options.records, ...(options.big ? [options.big] : [])];
+  for (const records of sizes) {
+    const { info, child } = await startEmulator(['--records', String(records), '--bulk-job-delay-ms', '50']);
+    try {
+      const session = await login(info);
+      const columns = await benchColumns(session);
+      const config = join(dir, 'config.json');
+      writeFileSync(config, JSON.stringify({ ...info.tap_config, include_deleted: true, max_records: 100_000 }));
+      if (options.only.has('read')) {
+        const catalogs = tapCatalogs(dir, config, columns.map((c) => c.name));
+        results.push(runTap(`tap read (Airbyte) ${records}`, ['read', '--config', config, '--catalog', catalogs.airbyte], records));
+        results.push(runTap(`tap read (Singer) ${records}`, ['--config', config, '--catalog', catalogs.singer], records));
+      }
+      if (records === options.records && options.only.has('ceiling')) results.push(await ceiling(session, columns));
+      if (records === options.records && options.only.has('jsforce')) results.push(await jsforceReader(info, columns));
+    } finally {
+      child.kill('SIGTERM');
+    }
+  }
+  if (options.only.has('pages')) results.push(...(await pages()));
+
+  const ceil = results.find((r) => r.name.startsWith('ceiling'));
+  const js = results.find((r) => r.name.startsWith('jsforce'));
+  const rows = results.map((r) => ({
+    ...r,
+    ofCeiling: ceil && r.name.startsWith('tap') ? r.recordsPerSecond / ceil.recordsPerSecond : undefined,
+    vsJsforce: js && r.name.startsWith('tap') ? r.recordsPerSecond / js.recordsPerSecond : undefined,
+  }));
+  const pad = (s: string, n: number) => s.padEnd(n);
+  process.stdout.write(`${pad('benchmark', 46)}${pad('records', 10)}${pad('rec/s', 10)}${pad('MB/s', 8)}${pad('RSS MB', 8)}${pad('×ceil', 7)}${pad('×jsforce', 9)}note\n`);
+  for (const r of rows) {
+    process.stdout.write(
+      `${pad(r.name, 46)}${pad(String(r.records), 10)}${pad(Math.round(r.recordsPerSecond).toString(), 10)}${pad(r.mbPerSecond?.toFixed(1) ?? '', 8)}${pad(r.peakRssMb?.toFixed(0) ?? '', 8)}${pad(r.ofCeiling?.toFixed(2) ?? '', 7)}${pad(r.vsJsforce?.toFixed(1) ?? '', 9)}${r.note ?? ''}\n`,
+    );
+  }
+  writeFileSync(join(root, 'bench', 'results.json'), `${JSON.stringify({ node: process.version, at: new Date().toISOString(), results: rows }, null, 2)}\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exitCode = 1;
+});
