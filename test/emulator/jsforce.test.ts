@@ -1,40 +1,15 @@
-import { createRequire } from 'node:module';
-import type { Connection } from 'jsforce';
+import { Connection } from 'jsforce';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '../../emulator/index.js';
 
 // jsforce, unchanged, against the emulator: the same calls a real org would get.
-//
-// jsforce 3 bundles undici 8 (Node >= 22.19), which uses zlib.createZstdDecompress,
-// worker_threads.markAsUncloneable and Promise.withResolvers. Node 20 lacks them, so jsforce
-// cannot even load. The emulator never sends zstd and nothing here structured-clones undici
-// objects, so stand-ins (and the standard withResolvers polyfill) let jsforce run unchanged; on
-// Node 22+ none of them is installed.
-const load = createRequire(import.meta.url);
-const zlib = load('node:zlib') as Record<string, unknown>;
-zlib['createZstdDecompress'] ??= () => {
-  throw new Error('zstd is not available on this Node version');
-};
-const workerThreads = load('node:worker_threads') as Record<string, unknown>;
-workerThreads['markAsUncloneable'] ??= () => undefined;
-const promise = Promise as unknown as Record<string, unknown>;
-promise['withResolvers'] ??= <T>() => {
-  let resolve!: (value: T) => void;
-  let reject!: (reason: unknown) => void;
-  const p = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise: p, resolve, reject };
-};
-const { Connection: JsforceConnection } = await import('jsforce');
 const VERSION = '62.0';
 let em: Emulator;
 let conn: Connection;
 
 beforeAll(async () => {
   em = await startEmulator({ records: 100_000, seed: 21, settings: { bulkJobDelayMs: 50 } });
-  conn = new JsforceConnection({
+  conn = new Connection({
     oauth2: { clientId: em.credentials.clientId, clientSecret: em.credentials.clientSecret, loginUrl: em.loginUrl },
     loginUrl: em.loginUrl,
     version: VERSION,
