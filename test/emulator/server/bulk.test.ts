@@ -125,6 +125,24 @@ describe('Bulk API 2.0 job lifecycle', () => {
   });
 });
 
+describe('Bulk job list paging', () => {
+  it('pages 1,000 jobs at a time with a nextRecordsUrl under /jobs/ingest', async () => {
+    const listed = (await api(em, token, `${V}/jobs/query`)).json<{ records: Job[] }>().records.length;
+    for (let i = listed; i < 1001; i++) {
+      expect((await createJob({ operation: 'query', query: 'SELECT Id FROM User LIMIT 1' })).status).toBe(200);
+    }
+    const first = (await api(em, token, `${V}/jobs/query?jobType=V2Query`)).json<{ done: boolean; records: Job[]; nextRecordsUrl: string }>();
+    expect(first.done).toBe(false);
+    expect(first.records).toHaveLength(1000);
+    expect(first.nextRecordsUrl).toMatch(new RegExp(`^${V}/jobs/ingest\\?queryLocator=.+-1000$`));
+    const second = (await api(em, token, first.nextRecordsUrl)).json<{ done: boolean; records: Job[] }>();
+    expect(second.done).toBe(true);
+    const ids = new Set([...first.records, ...second.records].map((j) => j.id));
+    expect(ids.size).toBe(first.records.length + second.records.length);
+    expect((await api(em, token, `${V}/jobs/query?jobType=Classic`)).json<{ records: Job[] }>().records).toEqual([]);
+  });
+});
+
 describe('Bulk job creation errors', () => {
   it.each([
     ['a query that is not a string', { operation: 'query', query: 42 }],
