@@ -133,8 +133,7 @@ async function runWithConfig(
         const options: { catalogPath?: string; statePath?: string } = {};
         if (invocation.catalogPath !== undefined) options.catalogPath = invocation.catalogPath;
         if (invocation.statePath !== undefined) options.statePath = invocation.statePath;
-        await (await import('../commands/read.js')).runRead(ctx, options);
-        return 0;
+        return await (await import('../commands/read.js')).runRead(ctx, options);
       }
     }
     throw new TapError('TAP_INTERNAL', `Unknown command ${String((invocation as { command: unknown }).command)}`);

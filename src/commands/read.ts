@@ -1,11 +1,145 @@
 /**
- * Placeholder until the read path lands: the CLI routes `read` / `--catalog` / `--properties` here.
+ * `read` (Airbyte) and `--catalog` / `--properties` (Singer): resolve the selection against fresh
+ * describes, load the state, run the sync and write its events through the protocol's encoder.
+ * Bulk jobs this run created are aborted when it fails or is interrupted.
  */
-import { TapError } from '../core/errors.js';
+import { readFile } from 'node:fs/promises';
+import { describeObjects } from '../catalog/discover.js';
+import { buildStreamDefinition } from '../catalog/build-stream.js';
+import { resolveSelection, selectAll, type StreamChoice } from '../catalog/select.js';
+import type { SelectedStream, StreamDefinition } from '../catalog/types.js';
+import { ConfigError, EXIT_PARTIAL, TapError } from '../core/errors.js';
+import { parseAirbyteCatalog } from '../protocol/airbyte/catalog.js';
+import { AirbyteEncoder } from '../protocol/airbyte/encoder.js';
+import { parseAirbyteState } from '../protocol/airbyte/state.js';
+import { parseSingerCatalog } from '../protocol/singer/catalog.js';
+import { SingerEncoder } from '../protocol/singer/encoder.js';
+import { parseSingerState } from '../protocol/singer/state.js';
+import type { SalesforceClient } from '../salesforce/client.js';
+import { BulkJobRegistry, classifyBulkFailure } from '../salesforce/bulk2/jobs.js';
+import { iterateRestQuery } from '../salesforce/rest-query.js';
+import { buildSelect } from '../salesforce/soql.js';
+import { planWindows, splitWindow } from '../state/windows.js';
+import type { StreamBookmark } from '../sync/events.js';
+import { createBulkReader, createRestReader, type ReaderSettings } from '../sync/readers.js';
+import { runSync, type SyncPlanHooks } from '../sync/run-sync.js';
+import { discoverDefinitions } from './discover.js';
 import type { CommandContext, ReadCommandOptions } from './context.js';
 
-export async function runRead(ctx: CommandContext, options: ReadCommandOptions): Promise<void> {
-  void ctx;
-  void options;
-  throw new TapError('TAP_NOT_AVAILABLE', 'Reading is not available in this build.', { kind: 'internal' });
+async function readJson(path: string, what: 'catalog' | 'state'): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new ConfigError(what === 'catalog' ? 'TAP_CATALOG_UNREADABLE' : 'TAP_STATE_UNREADABLE', `Cannot read the ${what} file ${path}: ${(error as Error).message}`);
+  }
+  if (text.trim() === '') return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new ConfigError(what === 'catalog' ? 'TAP_CATALOG_INVALID_JSON' : 'TAP_STATE_INVALID_JSON', `The ${what} file ${path} is not valid JSON.`);
+  }
+}
+
+async function selectStreams(ctx: CommandContext, client: SalesforceClient, catalogPath: string | undefined): Promise<SelectedStream[]> {
+  if (!catalogPath) return selectAll(await discoverDefinitions(ctx));
+  const raw = await readJson(catalogPath, 'catalog');
+  const choices: StreamChoice[] = ctx.protocol === 'airbyte' ? parseAirbyteCatalog(raw) : parseSingerCatalog(raw, { selectFieldsByDefault: ctx.config.selectFieldsByDefault });
+  // Only the selected objects are described: a big org's catalog reads fast.
+  const describes = await describeObjects(client, [...new Set(choices.map((c) => c.name))], {
+    keep: () => true,
+    concurrency: ctx.config.describeConcurrency,
+    log: (level, message) => ctx.logger.log(level, message),
+    signal: ctx.signal,
+  });
+  const definitions: StreamDefinition[] = describes.map(buildStreamDefinition);
+  return resolveSelection(choices, definitions);
+}
+
+async function loadBookmarks(ctx: CommandContext, statePath: string | undefined): Promise<Map<string, StreamBookmark>> {
+  if (!statePath) return new Map();
+  const raw = await readJson(statePath, 'state');
+  return ctx.protocol === 'airbyte' ? parseAirbyteState(raw) : parseSingerState(raw);
+}
+
+/** The first replication-key value of a stream, where a run with no bookmark and no start date begins. */
+async function earliestValue(client: SalesforceClient, stream: SelectedStream, ctx: CommandContext): Promise<string | undefined> {
+  const key = stream.replicationKey!;
+  const where = [ctx.config.streamWhere[stream.definition.name], `${key} != null`].filter(Boolean).join(') AND (');
+  const soql = `${buildSelect({ sobject: stream.definition.sobject, columns: [key], where })} ORDER BY ${key} ASC LIMIT 1`;
+  for await (const page of iterateRestQuery(client, soql, { queryAll: ctx.config.includeDeleted && stream.definition.hasIsDeleted, batchSize: 200, signal: ctx.signal })) {
+    const value = page.records[0]?.[key];
+    return typeof value === 'string' ? value.replace(/([+-]\d{2})(\d{2})$/, '$1:$2') : undefined;
+  }
+  return undefined;
+}
+
+export async function runRead(ctx: CommandContext, options: ReadCommandOptions): Promise<number> {
+  const client = await ctx.client();
+  const streams = await selectStreams(ctx, client, options.catalogPath);
+  const bookmarks = await loadBookmarks(ctx, options.statePath);
+  const config = ctx.config;
+  // Whole seconds: SOQL datetime literals have no milliseconds, and windows must tile exactly.
+  const syncStart = new Date(Math.floor(Date.now() / 1000) * 1000);
+  const jobs = new BulkJobRegistry();
+  const settings: ReaderSettings = {
+    maxRecords: config.maxRecords,
+    restBatchSize: config.restBatchSize,
+    includeDeleted: config.includeDeleted,
+    streamWhere: config.streamWhere,
+    bulkJobTimeoutMs: config.bulkJobTimeoutSeconds * 1000,
+    pollInitialMs: config.pollInitialMs,
+    pollMaxMs: config.pollMaxMs,
+    log: (level, message) => ctx.logger.log(level, message),
+  };
+  const hooks: SyncPlanHooks = {
+    planWindows: async (stream, bookmark) => {
+      const value = bookmark?.replicationKey === stream.replicationKey ? bookmark?.value : undefined;
+      const earliest = value || config.startDate ? undefined : await earliestValue(client, stream, ctx);
+      return planWindows({
+        ...(value ? { bookmark: value } : {}),
+        ...(config.startDate ? { startDate: config.startDate } : {}),
+        ...(earliest ? { earliest } : {}),
+        ...(config.endDate ? { endDate: config.endDate } : {}),
+        lookbackSeconds: config.lookbackSeconds,
+        syncStart,
+        windowSeconds: config.windowSeconds,
+      });
+    },
+    splitWindow: (window) => splitWindow(window, config.minWindowSeconds),
+    classifyFailure: (error, api) => (api === 'bulk' ? classifyBulkFailure(error) : error.code === 'SF_QUERY_TIMEOUT' ? 'shrink_window' : 'fail'),
+    checkQuota: async () => {
+      const usage = client.apiUsage();
+      if (!usage || usage.max <= 0) return;
+      if (usage.used >= (usage.max * config.quotaPercentTotal) / 100 || usage.usedThisRun >= (usage.max * config.quotaPercentPerRun) / 100) {
+        throw new TapError('TAP_QUOTA_REACHED', `The API quota share is used (${usage.used} of ${usage.max} daily calls, ${usage.usedThisRun} by this run; limits quota_percent_total ${config.quotaPercentTotal}%, quota_percent_per_run ${config.quotaPercentPerRun}%). The next run resumes from the last STATE.`, { kind: 'quota' });
+      }
+    },
+  };
+  const log = (level: 'debug' | 'info' | 'warn' | 'error', message: string) => ctx.logger.log(level, message);
+  const encoder = ctx.protocol === 'airbyte' ? new AirbyteEncoder(log) : new SingerEncoder(bookmarks, log);
+  const events = runSync({
+    streams,
+    bookmarks,
+    read: { bulk: createBulkReader(client, settings, jobs), rest: createRestReader(client, settings) },
+    hooks,
+    streamConcurrency: config.streamConcurrency,
+    api: config.api,
+    signal: ctx.signal,
+    syncStart,
+  });
+  let failedStreams = 0;
+  try {
+    for await (const event of events) {
+      if (event.kind === 'error') failedStreams += 1;
+      const lines = encoder.encode(event);
+      if (lines !== undefined) await ctx.out.write(lines);
+    }
+  } finally {
+    const aborted = await jobs.abortAll(client);
+    if (aborted > 0) ctx.logger.warn(`Aborted ${aborted} Bulk API 2.0 job(s) this run had started.`);
+    await ctx.out.flush();
+  }
+  if (failedStreams > 0) ctx.logger.warn(`${failedStreams} stream(s) did not complete; the others did.`);
+  return failedStreams > 0 ? EXIT_PARTIAL : 0;
 }

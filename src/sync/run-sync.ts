@@ -50,7 +50,7 @@ export type FailureAction =
 
 export interface SyncPlanHooks {
   /** Windows from the bookmark (minus lookback) or start date up to the sync start. */
-  planWindows(stream: SelectedStream, bookmark: StreamBookmark | undefined, syncStart: Date): SyncWindow[];
+  planWindows(stream: SelectedStream, bookmark: StreamBookmark | undefined, syncStart: Date): SyncWindow[] | Promise<SyncWindow[]>;
   /** The two halves of a window, or undefined when it cannot be split further. */
   splitWindow(window: SyncWindow): [SyncWindow, SyncWindow] | undefined;
   classifyFailure(error: TapError, api: ReadApi): FailureAction;
@@ -193,7 +193,7 @@ async function syncStream(stream: SelectedStream, bookmark: StreamBookmark | und
   };
 
   if (stream.method === 'INCREMENTAL' && stream.replicationKey) {
-    const windows = ctx.hooks.planWindows(stream, bookmark, ctx.syncStart);
+    const windows = await ctx.hooks.planWindows(stream, bookmark, ctx.syncStart);
     for (const window of windows) await readWindow(window);
     if (windows.length === 0) {
       // Nothing to read (e.g. a bookmark at or past the sync start): still checkpoint.

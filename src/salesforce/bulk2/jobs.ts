@@ -1,0 +1,101 @@
+/**
+ * Bulk API 2.0 query jobs: create, wait, abort. Jobs this run created are tracked so that a
+ * failed or interrupted run aborts them instead of leaving them to run in the org.
+ */
+import { TapError } from '../../core/errors.js';
+import { SalesforceApiError, type SalesforceClient } from '../client.js';
+
+export interface BulkJobInfo {
+  id: string;
+  state: 'UploadComplete' | 'InProgress' | 'JobComplete' | 'Failed' | 'Aborted';
+  numberRecordsProcessed?: number;
+  errorMessage?: string;
+  apiVersion?: number;
+}
+
+export class BulkJobRegistry {
+  readonly #open = new Set<string>();
+
+  add(id: string): void {
+    this.#open.add(id);
+  }
+
+  done(id: string): void {
+    this.#open.delete(id);
+  }
+
+  get open(): string[] {
+    return [...this.#open];
+  }
+
+  /** Aborts every job still open; failures are ignored (the job may have just finished). */
+  async abortAll(client: SalesforceClient): Promise<number> {
+    const ids = this.open;
+    await Promise.all(ids.map((id) => abortJob(client, id).catch(() => undefined)));
+    this.#open.clear();
+    return ids.length;
+  }
+}
+
+export async function createQueryJob(client: SalesforceClient, query: string, operation: 'query' | 'queryAll', signal?: AbortSignal): Promise<BulkJobInfo> {
+  // Not replayed on a network failure (POST): a second job would run the query twice.
+  return client.json<BulkJobInfo>('jobs/query', {
+    method: 'POST',
+    body: { operation, query, contentType: 'CSV', columnDelimiter: 'COMMA', lineEnding: 'LF' },
+    ...(signal ? { signal } : {}),
+  });
+}
+
+export interface WaitOptions {
+  signal: AbortSignal;
+  timeoutMs: number;
+  pollInitialMs: number;
+  pollMaxMs: number;
+}
+
+export async function waitForJob(client: SalesforceClient, id: string, options: WaitOptions): Promise<BulkJobInfo> {
+  const deadline = Date.now() + options.timeoutMs;
+  let delay = options.pollInitialMs;
+  for (;;) {
+    const job = await client.json<BulkJobInfo>(`jobs/query/${id}`, { signal: options.signal });
+    if (job.state === 'JobComplete') return job;
+    if (job.state === 'Failed') {
+      throw new SalesforceApiError(400, [{ errorCode: 'BULK_JOB_FAILED', message: job.errorMessage ?? 'job failed' }], `Bulk API 2.0 job ${id} failed: ${job.errorMessage ?? 'no reason given'}`);
+    }
+    if (job.state === 'Aborted') throw new TapError('TAP_BULK_JOB_ABORTED', `Bulk API 2.0 job ${id} was aborted in the org.`, { kind: 'salesforce' });
+    if (Date.now() + delay > deadline) {
+      throw new TapError('TAP_BULK_JOB_TIMEOUT', `Bulk API 2.0 job ${id} did not finish within ${Math.round(options.timeoutMs / 1000)} s.`, { kind: 'transient' });
+    }
+    await sleep(delay, options.signal);
+    delay = Math.min(options.pollMaxMs, Math.round(delay * 1.5));
+  }
+}
+
+export async function abortJob(client: SalesforceClient, id: string): Promise<void> {
+  await client.json(`jobs/query/${id}`, { method: 'PATCH', body: { state: 'Aborted' } });
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason);
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/** What a failed Bulk read calls for. */
+export function classifyBulkFailure(error: TapError): 'use_rest' | 'shrink_window' | 'fail' {
+  const message = error.message.toLowerCase();
+  if (error.code === 'SF_INVALIDENTITY' || error.code === 'SF_FeatureNotEnabled' || error.code === 'SF_API_DISABLED_FOR_ORG') return 'use_rest';
+  if (error.code === 'SF_API_ERROR' && (message.includes('compound') || message.includes('not supported') || message.includes('does not support'))) return 'use_rest';
+  if (error.code === 'TAP_BULK_JOB_TIMEOUT' || error.code === 'SF_QUERY_TIMEOUT') return 'shrink_window';
+  if (error.code === 'SF_BULK_JOB_FAILED' && (message.includes('timeout') || message.includes('timed out') || message.includes('retried more than'))) return 'shrink_window';
+  return 'fail';
+}
