@@ -4,11 +4,12 @@
  * and exactly the payload key matching `type` is present (no other payload key, not even null).
  */
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { parse as parseYaml } from 'yaml';
 
-const SPEC_PATH = process.env.AIRBYTE_PROTOCOL_YAML ?? '/work/shared/specs/airbyte_protocol.yaml';
+const SPEC_PATH = process.env.AIRBYTE_PROTOCOL_YAML ?? join(import.meta.dirname, '..', '..', 'schemas', 'vendor', 'airbyte_protocol.yaml');
 
 /** Envelope `type` → payload key (note the camelCase `connectionStatus`). */
 export const PAYLOAD_KEYS: Readonly<Record<string, string>> = {
