@@ -1,21 +1,11 @@
 import { randomBytes } from 'node:crypto';
+import { caseSafeSuffix } from '../org/ids.js';
 
-const SUFFIX_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345';
 const ID_ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 
-/** The 3-character case-safe suffix Salesforce appends to a 15-character id. */
+/** The 18-character form: the 3-character case-safe suffix Salesforce appends to a 15-character id. */
 export function toId18(id15: string): string {
-  if (id15.length === 18) return id15;
-  let suffix = '';
-  for (let block = 0; block < 3; block++) {
-    let bits = 0;
-    for (let i = 0; i < 5; i++) {
-      const c = id15.charCodeAt(block * 5 + i);
-      if (c >= 65 && c <= 90) bits |= 1 << i;
-    }
-    suffix += SUFFIX_ALPHABET[bits];
-  }
-  return id15 + suffix;
+  return id15.length === 18 ? id15 : id15 + caseSafeSuffix(id15);
 }
 
 /** A seeded PRNG (mulberry32) so credentials and fault probabilities repeat for a seed. */
