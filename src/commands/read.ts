@@ -19,7 +19,7 @@ import type { SalesforceClient } from '../salesforce/client.js';
 import { BulkJobRegistry, classifyBulkFailure } from '../salesforce/bulk2/jobs.js';
 import { iterateRestQuery } from '../salesforce/rest-query.js';
 import { buildSelect } from '../salesforce/soql.js';
-import { planWindows, splitWindow } from '../state/windows.js';
+import { normalizeTimestamp, planWindows, splitWindow } from '../state/windows.js';
 import type { StreamBookmark } from '../sync/events.js';
 import { createBulkReader, createRestReader, type ReaderSettings } from '../sync/readers.js';
 import { runSync, type SyncPlanHooks } from '../sync/run-sync.js';
@@ -69,7 +69,7 @@ async function earliestValue(client: SalesforceClient, stream: SelectedStream, c
   const soql = `${buildSelect({ sobject: stream.definition.sobject, columns: [key], where })} ORDER BY ${key} ASC LIMIT 1`;
   for await (const page of iterateRestQuery(client, soql, { queryAll: ctx.config.includeDeleted && stream.definition.hasIsDeleted, batchSize: 200, signal: ctx.signal })) {
     const value = page.records[0]?.[key];
-    return typeof value === 'string' ? value.replace(/([+-]\d{2})(\d{2})$/, '$1:$2') : undefined;
+    return normalizeTimestamp(value);
   }
   return undefined;
 }
