@@ -85,6 +85,7 @@ export async function runRead(ctx: CommandContext, options: ReadCommandOptions):
   const settings: ReaderSettings = {
     maxRecords: config.maxRecords,
     restBatchSize: config.restBatchSize,
+    resultPageConcurrency: config.resultPageConcurrency,
     includeDeleted: config.includeDeleted,
     streamWhere: config.streamWhere,
     bulkJobTimeoutMs: config.bulkJobTimeoutSeconds * 1000,

@@ -16,6 +16,7 @@ import { fetchResultPage } from '../salesforce/bulk2/results.js';
 import { iterateRestQuery } from '../salesforce/rest-query.js';
 import { buildSelect, MAX_REST_SOQL_URL_CHARS, MAX_SOQL_CHARS, splitColumns, type SelectSpec } from '../salesforce/soql.js';
 import type { RecordBatch } from './events.js';
+import { EventChannel } from './event-channel.js';
 import { PartJoiner } from './join-parts.js';
 import type { OutputField, ReadPlan } from './read-plan.js';
 import { createPageDecoder, type DecoderSpec } from './records/page-decoder.js';
@@ -28,6 +29,7 @@ export interface ReaderSettings {
   restBatchSize: number;
   includeDeleted: boolean;
   streamWhere: Record<string, string>;
+  resultPageConcurrency: number;
   bulkJobTimeoutMs: number;
   pollInitialMs: number;
   pollMaxMs: number;
@@ -147,6 +149,76 @@ export function createRestReader(client: SalesforceClient, settings: ReaderSetti
   };
 }
 
+/** `resultPages` (parallel result download) exists from API 62.0 on. */
+const RESULT_PAGES_MIN_VERSION = 62;
+
+/** The first locator of every result partition, following `nextRecordsUrl` (or its misspelling). */
+async function listResultPages(client: SalesforceClient, jobId: string, signal: AbortSignal): Promise<string[]> {
+  const locators: string[] = [];
+  let path: string | undefined = `jobs/query/${jobId}/resultPages`;
+  while (path) {
+    const page: { resultPages?: { resultUrl: string }[]; nextRecordsUrl?: string; nextRecordUrl?: string; done?: boolean } = await client.json(path, { signal, headers: { Accept: 'application/json' } });
+    for (const { resultUrl } of page.resultPages ?? []) {
+      const locator = new URL(resultUrl, 'http://x').searchParams.get('locator');
+      if (locator) locators.push(locator);
+    }
+    path = page.done === false ? page.nextRecordsUrl ?? page.nextRecordUrl : undefined;
+  }
+  return locators;
+}
+
+/** Runs producers `concurrency` at a time and yields their batches as they come (order within a window does not matter). */
+async function* mergeConcurrently(producers: (() => AsyncIterable<RecordBatch>)[], concurrency: number): AsyncIterable<RecordBatch> {
+  const channel = new EventChannel<RecordBatch>(concurrency * 2);
+  let next = 0;
+  const worker = async () => {
+    while (next < producers.length) {
+      const producer = producers[next++]!;
+      for await (const batch of producer()) await channel.push(batch);
+    }
+  };
+  Promise.all(Array.from({ length: Math.min(concurrency, producers.length) }, worker)).then(() => channel.close(), (error: unknown) => channel.fail(error));
+  yield* channel;
+}
+
+/**
+ * Result pages from `first` on (undefined: the job's first page), following `Sforce-Locator`. A page
+ * that breaks off, is truncated or holds fewer rows than announced is fetched again from the same
+ * locator, skipping the rows already emitted.
+ */
+async function* readLocatorChain(client: SalesforceClient, settings: ReaderSettings, jobId: string, first: string | undefined, decoderSpec: DecoderSpec, request: ReadRequest, issues: ReturnType<typeof createValueIssues>): AsyncIterable<RecordBatch> {
+  let locator = first;
+  do {
+    let emitted = 0;
+    let next: string | undefined;
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        const page = await fetchResultPage(client, jobId, { ...(locator ? { locator } : {}), maxRecords: settings.maxRecords, signal: request.signal });
+        const decoder = createPageDecoder(decoderSpec, { skip: emitted, issues });
+        for await (const chunk of page.response.body) {
+          const batch = decoder.push(chunk);
+          emitted += batch.count;
+          if (batch.count > 0) yield batch;
+        }
+        const last = decoder.end();
+        emitted += last.count;
+        if (last.count > 0) yield last;
+        if (page.numberOfRecords !== undefined && decoder.rowsRead !== page.numberOfRecords) {
+          throw new TapError('TAP_PAGE_COUNT_MISMATCH', `A results page held ${decoder.rowsRead} rows where Salesforce announced ${page.numberOfRecords}.`, { kind: 'transient', retryable: true });
+        }
+        next = page.nextLocator;
+        break;
+      } catch (error) {
+        if (request.signal.aborted) throw error;
+        const retryable = !(error instanceof TapError) || error.retryable || error.kind === 'transient';
+        if (!retryable || attempt >= PAGE_ATTEMPTS) throw error;
+        settings.log('warn', `${request.stream.definition.name}: results page broke off after ${emitted} rows (${error instanceof Error ? error.message : String(error)}); fetching it again from that row`);
+      }
+    }
+    locator = next;
+  } while (locator);
+}
+
 export function createBulkReader(client: SalesforceClient, settings: ReaderSettings, jobs: BulkJobRegistry): WindowReader {
   /** Runs one job and yields its records, page by page. */
   const readJob = async function* (soql: string, decoderSpec: DecoderSpec, request: ReadRequest): AsyncIterable<RecordBatch> {
@@ -158,36 +230,15 @@ export function createBulkReader(client: SalesforceClient, settings: ReaderSetti
       jobs.done(created.id);
       if (job.numberRecordsProcessed !== undefined) request.onEstimate(job.numberRecordsProcessed);
       const issues = createValueIssues();
-      let locator: string | undefined;
-      do {
-        let emitted = 0;
-        let next: string | undefined;
-        for (let attempt = 1; ; attempt += 1) {
-          try {
-            const page = await fetchResultPage(client, created.id, { ...(locator ? { locator } : {}), maxRecords: settings.maxRecords, signal: request.signal });
-            const decoder = createPageDecoder(decoderSpec, { skip: emitted, issues });
-            for await (const chunk of page.response.body) {
-              const batch = decoder.push(chunk);
-              emitted += batch.count;
-              if (batch.count > 0) yield batch;
-            }
-            const last = decoder.end();
-            emitted += last.count;
-            if (last.count > 0) yield last;
-            if (page.numberOfRecords !== undefined && decoder.rowsRead !== page.numberOfRecords) {
-              throw new TapError('TAP_PAGE_COUNT_MISMATCH', `A results page held ${decoder.rowsRead} rows where Salesforce announced ${page.numberOfRecords}.`, { kind: 'transient', retryable: true });
-            }
-            next = page.nextLocator;
-            break;
-          } catch (error) {
-            if (request.signal.aborted) throw error;
-            const retryable = !(error instanceof TapError) || error.retryable || error.kind === 'transient';
-            if (!retryable || attempt >= PAGE_ATTEMPTS) throw error;
-            settings.log('warn', `${request.stream.definition.name}: results page broke off after ${emitted} rows (${error instanceof Error ? error.message : String(error)}); fetching it again from that row`);
-          }
-        }
-        locator = next;
-      } while (locator);
+      const chain = (first: string | undefined) => readLocatorChain(client, settings, created.id, first, decoderSpec, request, issues);
+      const partitions = settings.resultPageConcurrency > 1 && Number(client.apiVersion) >= RESULT_PAGES_MIN_VERSION && (job.numberRecordsProcessed ?? 0) > settings.maxRecords
+        ? await listResultPages(client, created.id, request.signal).catch((error: unknown) => {
+            settings.log('debug', `resultPages unavailable for job ${created.id} (${error instanceof Error ? error.message : String(error)}); reading the locator chain`);
+            return undefined;
+          })
+        : undefined;
+      if (!partitions || partitions.length <= 1) yield* chain(undefined);
+      else yield* mergeConcurrently(partitions.map((locator) => () => chain(locator)), settings.resultPageConcurrency);
     } finally {
       if (jobs.open.includes(created.id)) await jobs.abortAll(client).catch(() => undefined);
     }
