@@ -51,3 +51,21 @@ describe('Bulk API 2.0 result download', () => {
     expect(run.stderr).toMatch(/fetching it again/);
   });
 });
+
+describe('interruption', () => {
+  it('aborts the Bulk jobs this run created and exits 143 on SIGTERM', async () => {
+    emulator.settings.bulkJobDelayMs = 60_000;
+    try {
+      const run = await runTap(['read', '--config', '{file:config.json}', '--catalog', '{file:catalog.json}'], {
+        files: { 'config.json': emulator.tapConfig(), 'catalog.json': catalog },
+        signal: { name: 'SIGTERM', afterMs: 4000 },
+      });
+      expect(run.exitCode).toBe(143);
+      expect(emulator.journal.count({ route: 'bulk.create' })).toBe(1);
+      expect(emulator.journal.count({ route: 'bulk.abort' })).toBe(1);
+      expect(run.ofType('TRACE').some((m) => (m.trace as { type: string }).type === 'ERROR')).toBe(true);
+    } finally {
+      emulator.settings.bulkJobDelayMs = 200;
+    }
+  });
+});
