@@ -11,7 +11,7 @@
  */
 import { TapError } from '../core/errors.js';
 import type { SalesforceClient } from '../salesforce/client.js';
-import { createQueryJob, waitForJob, type BulkJobRegistry } from '../salesforce/bulk2/jobs.js';
+import { abortJob, createQueryJob, waitForJob, type BulkJobRegistry } from '../salesforce/bulk2/jobs.js';
 import { fetchResultPage } from '../salesforce/bulk2/results.js';
 import { iterateRestQuery } from '../salesforce/rest-query.js';
 import { buildSelect, MAX_REST_SOQL_URL_CHARS, MAX_SOQL_CHARS, splitColumns, type SelectSpec } from '../salesforce/soql.js';
@@ -240,7 +240,11 @@ export function createBulkReader(client: SalesforceClient, settings: ReaderSetti
       if (!partitions || partitions.length <= 1) yield* chain(undefined);
       else yield* mergeConcurrently(partitions.map((locator) => () => chain(locator)), settings.resultPageConcurrency);
     } finally {
-      if (jobs.open.includes(created.id)) await jobs.abortAll(client).catch(() => undefined);
+      // This job only: other streams' jobs run on.
+      if (jobs.open.includes(created.id)) {
+        jobs.done(created.id);
+        await abortJob(client, created.id).catch(() => undefined);
+      }
     }
   };
 

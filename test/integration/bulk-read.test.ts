@@ -69,3 +69,30 @@ describe('interruption', () => {
     }
   });
 });
+
+describe('a Bulk job that fails', () => {
+  it('is given up alone: the running job of the other stream is not aborted and completes', async () => {
+    const discover = await runTap(['discover', '--config', '{file:config.json}'], { files: { 'config.json': emulator.tapConfig() } });
+    const streams = (discover.ofType('CATALOG')[0]!.catalog as { streams: { name: string }[] }).streams;
+    const two = { streams: ['Account', 'Contact'].map((name) => ({ stream: streams.find((s) => s.name === name), sync_mode: 'full_refresh', destination_sync_mode: 'overwrite' })) };
+    emulator.journal.clear();
+    emulator.settings.bulkJobDelayMs = 3000;
+    emulator.faults.add({ route: 'bulk.create', action: 'job-failed', errorMessage: 'InvalidBatch : Failed to process query', times: 1 });
+    try {
+      const run = await runTap(['read', '--config', '{file:config.json}', '--catalog', '{file:catalog.json}'], {
+        files: { 'config.json': { ...emulator.tapConfig(), stream_concurrency: 2 }, 'catalog.json': two },
+      });
+      expect(run.exitCode, run.stderr).toBe(7);
+      expect(emulator.journal.count({ route: 'bulk.create' })).toBe(2);
+      expect(emulator.journal.count({ route: 'bulk.abort' })).toBeLessThanOrEqual(1);
+      const statuses = run.messages()
+        .filter((m) => m.type === 'TRACE' && (m.trace as { type: string }).type === 'STREAM_STATUS')
+        .map((m) => (m.trace as { stream_status: { status: string } }).stream_status.status);
+      expect(statuses.filter((s) => s === 'COMPLETE')).toHaveLength(1);
+      expect(statuses.filter((s) => s === 'INCOMPLETE')).toHaveLength(1);
+      expect(run.errors()).toHaveLength(1);
+    } finally {
+      emulator.settings.bulkJobDelayMs = 200;
+    }
+  });
+});
