@@ -26,7 +26,10 @@ describe('planWindows', () => {
         const windowSeconds = Math.max(1, Math.ceil(secondsBefore / windowCount));
         const start = new Date(syncStart.getTime() - secondsBefore * 1000).toISOString();
         const windows = planWindows({ startDate: start, lookbackSeconds: 0, syncStart, windowSeconds });
-        if (secondsBefore === 0) return expect(windows).toEqual([]);
+        if (secondsBefore === 0) {
+          expect(windows).toEqual([]);
+          return;
+        }
         expect(windows[0]!.start).toBe(start);
         expect(windows.at(-1)!.end).toBe(syncStart.toISOString());
         for (let i = 1; i < windows.length; i += 1) expect(windows[i]!.start).toBe(windows[i - 1]!.end);
