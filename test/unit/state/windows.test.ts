@@ -34,6 +34,7 @@ describe('planWindows', () => {
         expect(windows.at(-1)!.end).toBe(syncStart.toISOString());
         for (let i = 1; i < windows.length; i += 1) expect(windows[i]!.start).toBe(windows[i - 1]!.end);
       }),
+      { examples: [[0, 1], [1, 1], [86_400, 7]] },
     );
   });
 });
