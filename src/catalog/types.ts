@@ -44,8 +44,10 @@ export interface StreamDefinition {
   name: string;
   /** The FROM object. */
   sobject: string;
-  /** A custom SOQL stream's query (without the incremental WHERE the sync adds). */
+  /** A custom SOQL stream's query, as configured. */
   query?: string;
+  /** A custom SOQL stream's own WHERE condition, ANDed with the sync's window and `stream_where`. */
+  filter?: string;
   label?: string;
   custom: boolean;
   keyProperties: string[];

@@ -1,7 +1,8 @@
 /**
  * `discover` (one Airbyte CATALOG message) and `--discover` (the bare Singer catalog object).
  */
-import { discoverStreams } from '../catalog/discover.js';
+import { buildCustomQueryStreams } from '../catalog/custom-query.js';
+import { describeObjects, discoverStreams } from '../catalog/discover.js';
 import type { StreamDefinition } from '../catalog/types.js';
 import { buildStreamFilter } from '../config/stream-filter.js';
 import { buildCatalogMessage } from '../protocol/airbyte/messages.js';
@@ -12,12 +13,16 @@ import type { CommandContext } from './context.js';
 export async function discoverDefinitions(ctx: CommandContext): Promise<StreamDefinition[]> {
   const client = await ctx.client();
   const started = Date.now();
-  const definitions = await discoverStreams(client, {
+  const options = {
     keep: buildStreamFilter(ctx.config.streamsInclude, ctx.config.streamsExclude),
     concurrency: ctx.config.describeConcurrency,
-    log: (level, message) => ctx.logger.log(level, message),
+    log: (level: 'debug' | 'info' | 'warn', message: string) => ctx.logger.log(level, message),
     signal: ctx.signal,
-  });
+  };
+  const objects = await discoverStreams(client, options);
+  // Custom query streams are not subject to the object patterns: the user asked for each one.
+  const custom = await buildCustomQueryStreams(ctx.config.customQueries, (names) => describeObjects(client, names, options), objects.map((d) => d.name));
+  const definitions = [...objects, ...custom];
   ctx.logger.info(`Discovered ${definitions.length} streams in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
   return definitions;
 }

@@ -6,6 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { describeObjects } from '../catalog/discover.js';
 import { buildStreamDefinition } from '../catalog/build-stream.js';
+import { buildCustomQueryStreams } from '../catalog/custom-query.js';
 import { resolveSelection, selectAll, type StreamChoice } from '../catalog/select.js';
 import type { SelectedStream, StreamDefinition } from '../catalog/types.js';
 import { ConfigError, EXIT_PARTIAL, TapError } from '../core/errors.js';
@@ -21,7 +22,7 @@ import { iterateRestQuery } from '../salesforce/rest-query.js';
 import { buildSelect } from '../salesforce/soql.js';
 import { normalizeTimestamp, planWindows, splitWindow } from '../state/windows.js';
 import type { StreamBookmark } from '../sync/events.js';
-import { createBulkReader, createRestReader, type ReaderSettings } from '../sync/readers.js';
+import { createBulkReader, createRestReader, streamCondition, type ReaderSettings } from '../sync/readers.js';
 import { runSync, type SyncPlanHooks } from '../sync/run-sync.js';
 import { discoverDefinitions } from './discover.js';
 import type { CommandContext, ReadCommandOptions } from './context.js';
@@ -45,14 +46,19 @@ async function selectStreams(ctx: CommandContext, client: SalesforceClient, cata
   if (!catalogPath) return selectAll(await discoverDefinitions(ctx));
   const raw = await readJson(catalogPath, 'catalog');
   const choices: StreamChoice[] = ctx.protocol === 'airbyte' ? parseAirbyteCatalog(raw) : parseSingerCatalog(raw, { selectFieldsByDefault: ctx.config.selectFieldsByDefault });
-  // Only the selected objects are described: a big org's catalog reads fast.
-  const describes = await describeObjects(client, [...new Set(choices.map((c) => c.name))], {
+  const describeOptions = {
     keep: () => true,
     concurrency: ctx.config.describeConcurrency,
-    log: (level, message) => ctx.logger.log(level, message),
+    log: (level: 'debug' | 'info' | 'warn', message: string) => ctx.logger.log(level, message),
     signal: ctx.signal,
-  });
+  };
+  const chosen = new Set(choices.map((c) => c.name));
+  const queries = ctx.config.customQueries.filter((q) => chosen.has(q.name));
+  const queryNames = new Set(queries.map((q) => q.name));
+  // Only the selected objects are described: a big org's catalog reads fast.
+  const describes = await describeObjects(client, [...chosen].filter((name) => !queryNames.has(name)), describeOptions);
   const definitions: StreamDefinition[] = describes.map(buildStreamDefinition);
+  definitions.push(...(await buildCustomQueryStreams(queries, (names) => describeObjects(client, names, describeOptions), definitions.map((d) => d.name))));
   return resolveSelection(choices, definitions);
 }
 
@@ -65,7 +71,7 @@ async function loadBookmarks(ctx: CommandContext, statePath: string | undefined)
 /** The first replication-key value of a stream, where a run with no bookmark and no start date begins. */
 async function earliestValue(client: SalesforceClient, stream: SelectedStream, ctx: CommandContext): Promise<string | undefined> {
   const key = stream.replicationKey!;
-  const where = [ctx.config.streamWhere[stream.definition.name], `${key} != null`].filter(Boolean).join(') AND (');
+  const where = [streamCondition(stream.definition, ctx.config.streamWhere), `${key} != null`].filter(Boolean).join(') AND (');
   const soql = `${buildSelect({ sobject: stream.definition.sobject, columns: [key], where })} ORDER BY ${key} ASC LIMIT 1`;
   for await (const page of iterateRestQuery(client, soql, { queryAll: ctx.config.includeDeleted && stream.definition.hasIsDeleted, batchSize: 200, signal: ctx.signal })) {
     const value = page.records[0]?.[key];

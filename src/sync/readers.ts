@@ -9,6 +9,7 @@
  * Wide objects whose SOQL would pass Salesforce's limits are read as several column slices, each
  * ordered by Id, joined back by Id; rows a slice missed are completed by Id through REST.
  */
+import type { StreamDefinition } from '../catalog/types.js';
 import { TapError } from '../core/errors.js';
 import type { SalesforceClient } from '../salesforce/client.js';
 import { abortJob, createQueryJob, waitForJob, type BulkJobRegistry } from '../salesforce/bulk2/jobs.js';
@@ -39,9 +40,15 @@ export interface ReaderSettings {
 const PAGE_ATTEMPTS = 5;
 const ID_CHUNK = 200;
 
+/** A stream's own conditions: a custom query's WHERE and the user's `stream_where`, ANDed. */
+export function streamCondition(definition: StreamDefinition, streamWhere: Record<string, string>): string | undefined {
+  const parts = [definition.filter, streamWhere[definition.name]].filter((p): p is string => p !== undefined && p.trim() !== '');
+  return parts.length > 1 ? parts.map((p) => `(${p})`).join(' AND ') : parts[0];
+}
+
 function selectSpec(request: ReadRequest, settings: ReaderSettings): SelectSpec {
   const { stream, plan, window } = request;
-  const where = settings.streamWhere[stream.definition.name];
+  const where = streamCondition(stream.definition, settings.streamWhere);
   return {
     sobject: stream.definition.sobject,
     columns: plan.columns.map((c) => c.name),
