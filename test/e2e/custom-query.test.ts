@@ -49,7 +49,8 @@ describe('custom query streams', () => {
   it.each(['bulk', 'rest'])('reads exactly the rows the query and stream_where select, parent values included (%s)', async (api) => {
     const expected = expectedRows();
     expect(expected.size).toBeGreaterThan(10);
-    const run = await runTap(['--config', '{file:config.json}'], { files: { 'config.json': { ...config, api, streams_include: ['Campaign__none'] } } });
+    emulator.journal.clear();
+    const run = await runTap(['--config', '{file:config.json}'], { files: { 'config.json': { ...config, api_type: api, streams_include: ['Campaign__none'] } } });
     expect(run.exitCode, run.stderr).toBe(0);
     const records = run.records().get('open_deals')!;
     expect(records.map((r) => r.Id).sort()).toEqual([...expected.keys()].sort());
@@ -57,6 +58,8 @@ describe('custom query streams', () => {
       const row = expected.get(record.Id as string)!;
       expect(record).toEqual(row);
     }
+    expect(emulator.journal.count({ route: api === 'rest' ? /^rest\.query/ : 'bulk.create' })).toBeGreaterThan(0);
+    if (api === 'rest') expect(emulator.journal.count({ route: 'bulk.create' })).toBe(0);
     const schema = run.ofType('SCHEMA').find((m) => m.stream === 'open_deals');
     expect(schema).toBeDefined();
   });
