@@ -93,6 +93,7 @@ async function runWithConfig(
   logger: Logger,
 ): Promise<number> {
   const config = parseConfig(rawConfig);
+  for (const warning of config.warnings) logger.warn(warning);
   const raw = { current: rawConfig };
   const persistConfig = createPersistHook(invocation, raw, out, logger, config);
   let connected: Promise<ConnectedClient> | undefined;

@@ -49,6 +49,8 @@ export type ApiPreference = 'auto' | 'bulk' | 'rest';
 
 export interface TapConfig {
   auth: AuthConfig;
+  /** Things to tell the user about the config that do not stop the run (unknown settings). */
+  warnings: string[];
   /** "65.0" */
   apiVersion: string;
   /** ISO-8601 UTC; undefined = all history. */

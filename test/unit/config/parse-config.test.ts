@@ -166,3 +166,15 @@ describe('persisting a rotated refresh token', () => {
     await expect(loadConfigFile(join(dir, 'missing.json'))).rejects.toMatchObject({ code: 'TAP_CONFIG_UNREADABLE' });
   });
 });
+
+describe('unknown settings', () => {
+  it('warns about each one, suggesting the setting that was probably meant', () => {
+    const config = parseConfig({ client_id: 'c', refresh_token: 'r', api: 'rest', strat_date: '2024-01-01', something_else: 1 });
+    expect(config.warnings).toEqual([
+      'The setting `api` is not one tap-salesforce knows and is ignored (did you mean `api_type`?).',
+      'The setting `strat_date` is not one tap-salesforce knows and is ignored (did you mean `start_date`?).',
+      'The setting `something_else` is not one tap-salesforce knows and is ignored.',
+    ]);
+    expect(parseConfig({ client_id: 'c', refresh_token: 'r', credentials: { auth_type: 'Client' } }).warnings).toEqual([]);
+  });
+});
