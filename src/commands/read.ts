@@ -115,6 +115,23 @@ export async function runRead(ctx: CommandContext, options: ReadCommandOptions):
     },
     splitWindow: (window) => splitWindow(window, config.minWindowSeconds),
     classifyFailure: (error, api) => (api === 'bulk' ? classifyBulkFailure(error) : error.code === 'SF_QUERY_TIMEOUT' ? 'shrink_window' : 'fail'),
+    countRows: async (stream, range, signal) => {
+      const where = streamCondition(stream.definition, config.streamWhere);
+      const soql = buildSelect({
+        sobject: stream.definition.sobject,
+        columns: ['COUNT()'],
+        ...(where ? { where } : {}),
+        ...(range && stream.replicationKey ? { window: { field: stream.replicationKey, ...range } } : {}),
+      });
+      try {
+        for await (const page of iterateRestQuery(client, soql, { queryAll: config.includeDeleted && stream.definition.hasIsDeleted, batchSize: 200, signal })) return page.totalSize;
+      } catch (error) {
+        // Only an estimate: a COUNT() that times out on a huge object must not stop the sync.
+        if (signal.aborted || (error instanceof TapError && ['auth', 'quota'].includes(error.kind))) throw error;
+        ctx.logger.debug(`${stream.definition.name}: no row count (${(error as Error).message})`);
+      }
+      return undefined;
+    },
     checkQuota: async () => {
       const usage = client.apiUsage();
       if (!usage || usage.max <= 0) return;

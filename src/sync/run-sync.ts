@@ -56,6 +56,8 @@ export interface SyncPlanHooks {
   classifyFailure(error: TapError, api: ReadApi): FailureAction;
   /** Throws a quota TapError when no new work may start. */
   checkQuota(): Promise<void>;
+  /** How many rows the stream has in the range (undefined: all), or undefined if it cannot tell. */
+  countRows?(stream: SelectedStream, range: SyncWindow | undefined, signal: AbortSignal): Promise<number | undefined>;
 }
 
 export interface RunSyncOptions {
@@ -147,6 +149,14 @@ async function syncStream(stream: SelectedStream, bookmark: StreamBookmark | und
     }
   }
 
+  // A count of the whole range up front is the estimate; without one, windows add theirs as they go.
+  let counted = false;
+  const estimateAll = async (range: SyncWindow | undefined) => {
+    const rows = await ctx.hooks.countRows?.(stream, range, ctx.signal);
+    if (rows === undefined) return;
+    counted = true;
+    await ctx.emit({ kind: 'estimate', stream: name, rows });
+  };
   let estimated = 0;
   const readWindow = async (window: SyncWindow | undefined): Promise<void> => {
     for (;;) {
@@ -158,6 +168,7 @@ async function syncStream(stream: SelectedStream, bookmark: StreamBookmark | und
           ...(window ? { window } : {}),
           onEstimate: (rows) => {
             windowEstimate = rows;
+            if (counted) return;
             // Not awaited: estimates are advisory and must not hold up the reader.
             ctx.emit({ kind: 'estimate', stream: name, rows: estimated + rows }).catch(() => undefined);
           },
@@ -194,12 +205,14 @@ async function syncStream(stream: SelectedStream, bookmark: StreamBookmark | und
 
   if (stream.method === 'INCREMENTAL' && stream.replicationKey) {
     const windows = await ctx.hooks.planWindows(stream, bookmark, ctx.syncStart);
+    if (windows.length > 0) await estimateAll({ start: windows[0]!.start, end: windows.at(-1)!.end });
     for (const window of windows) await readWindow(window);
     if (windows.length === 0) {
       // Nothing to read (e.g. a bookmark at or past the sync start): still checkpoint.
       await ctx.emit({ kind: 'state', stream: name, bookmark: bookmark ?? { replicationKey: stream.replicationKey } });
     }
   } else {
+    await estimateAll(undefined);
     await readWindow(undefined);
     await ctx.emit({ kind: 'state', stream: name, bookmark: { complete: true } });
   }

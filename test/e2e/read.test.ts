@@ -98,6 +98,17 @@ describe('read (Airbyte)', () => {
     expectNoSecrets(full, secretValues);
   });
 
+  it('estimates each stream up front: one ESTIMATE per stream, before its records, equal to the rows it sends', () => {
+    const messages = full.messages();
+    for (const stream of STREAMS) {
+      const estimates = messages.filter((m) => m.type === 'TRACE' && (m.trace as { type: string; estimate?: { name: string } }).estimate?.name === stream);
+      expect(estimates, stream).toHaveLength(1);
+      expect((estimates[0]!.trace as { estimate: { row_estimate: number } }).estimate.row_estimate, stream).toBe(ids(full, stream).length);
+      const firstRecord = messages.findIndex((m) => m.type === 'RECORD' && (m.record as { stream: string }).stream === stream);
+      expect(messages.indexOf(estimates[0]!), stream).toBeLessThan(firstRecord);
+    }
+  });
+
   it('after inserts, updates and deletes, an incremental run emits exactly the changed rows', async () => {
     const state = full.ofType('STATE').map((m) => m.state);
     const before = emulator.org.prepareQuery('SELECT Id FROM Account LIMIT 3', { includeDeleted: false });
