@@ -8,6 +8,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { SECRET_KEYS } from '../../src/config/schema.js';
 
 export const REPO_ROOT = join(import.meta.dirname, '..', '..');
 export const CLI_PATH = join(REPO_ROOT, 'dist', 'src', 'cli', 'main.js');
@@ -82,6 +83,9 @@ export async function runTap(args: string[], options: RunTapOptions = {}): Promi
   clearTimeout(timer);
   const stdout = Buffer.concat(out).toString('utf8');
   const stderr = Buffer.concat(err).toString('utf8');
+  // Every run is scanned for the secrets it was given; CONTROL messages carry the config by design.
+  const shownStdout = stdout.split('\n').filter((line) => !line.startsWith('{"type":"CONTROL"')).join('\n');
+  expectNoSecrets({ stdout: shownStdout, stderr }, secretsGiven(options));
   const messages = (): TapMessage[] =>
     stdout
       .split('\n')
@@ -117,6 +121,36 @@ export async function runTap(args: string[], options: RunTapOptions = {}): Promi
         .filter((m) => m.type === 'TRACE' && (m.trace as { type: string }).type === 'ERROR')
         .map((m) => (m.trace as { error: Record<string, unknown> }).error),
   };
+}
+
+const SECRET_NAMES = new Set<string>(SECRET_KEYS);
+
+/** Secret values in the run's files (by config key, at any depth) and in TAP_SALESFORCE_* env vars. */
+export function secretsGiven(options: Pick<RunTapOptions, 'files' | 'env'>): string[] {
+  const found = new Set<string>();
+  const walk = (value: unknown): void => {
+    if (Array.isArray(value)) value.forEach(walk);
+    else if (value !== null && typeof value === 'object') {
+      for (const [key, inner] of Object.entries(value)) {
+        if (SECRET_NAMES.has(key) && typeof inner === 'string' && inner.length >= 6) found.add(inner);
+        else walk(inner);
+      }
+    }
+  };
+  for (const content of Object.values(options.files ?? {})) {
+    if (typeof content !== 'string') walk(content);
+    else {
+      try {
+        walk(JSON.parse(content));
+      } catch {
+        // Not JSON (a deliberately broken file): nothing to scan for.
+      }
+    }
+  }
+  for (const [name, value] of Object.entries(options.env ?? {})) {
+    if (value && value.length >= 6 && SECRET_NAMES.has(name.replace(/^TAP_SALESFORCE_/, '').toLowerCase())) found.add(value);
+  }
+  return [...found];
 }
 
 /** Fails when any of `secrets` appears in stdout or stderr (raw, URL-encoded or JSON-escaped). */
