@@ -5,6 +5,7 @@
  * warning, never fatal.
  */
 import PQueue from 'p-queue';
+import { TapError } from '../core/errors.js';
 import type { SalesforceClient } from '../salesforce/client.js';
 import { buildStreamDefinition, skipReason, type DescribeResult } from './build-stream.js';
 import type { StreamDefinition } from './types.js';
@@ -63,6 +64,9 @@ export async function describeObjects(client: SalesforceClient, names: string[],
           body: { batchRequests: batch.map((name) => ({ method: 'GET', url: `v${client.apiVersion}/sobjects/${name}/describe` })), haltOnError: false },
           ...(options.signal ? { signal: options.signal } : {}),
         });
+        if (!Array.isArray(response?.results) || response.results.length !== batch.length) {
+          throw new TapError('TAP_UNEXPECTED_RESPONSE', `composite/batch: Salesforce answered without the ${batch.length} describe results asked for; the reply is not the composite batch format (a proxy?).`, { kind: 'salesforce' });
+        }
         response.results.forEach((result, i) => {
           if (result.statusCode === 200) out.push(result.result as DescribeResult);
           else {

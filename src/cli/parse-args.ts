@@ -45,7 +45,8 @@ function parser(argv: string[]) {
     .strict()
     .parserConfiguration({ 'camel-case-expansion': false, 'duplicate-arguments-array': true })
     .fail((message: string | undefined, error: Error | undefined) => {
-      throw argumentError(message ?? error?.message ?? 'Invalid arguments');
+      // yargs spreads some messages over lines ("Invalid values:\n  Argument: ..."): one line.
+      throw argumentError((message ?? error?.message ?? 'Invalid arguments').replace(/:?\s*\n\s*/g, ': ').trim());
     });
 }
 

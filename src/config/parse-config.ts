@@ -38,6 +38,7 @@ export async function readConfigFile(path: string): Promise<Raw> {
   } catch (error) {
     throw new ConfigError('TAP_CONFIG_UNREADABLE', `Cannot read the config file ${path}: ${(error as Error).message}`, { cause: error });
   }
+  if (text.trim() === '') throw new ConfigError('TAP_CONFIG_EMPTY', `The config file ${path} is empty: it must hold a JSON object of settings (see \`tap-salesforce spec\`).`);
   let raw: unknown;
   try {
     raw = JSON.parse(text);

@@ -65,7 +65,10 @@ export function parseSingerCatalog(raw: unknown, options: { selectFieldsByDefaul
     const stream = s as Partial<SingerCatalogStream> & { schema?: { selected?: unknown; properties?: Record<string, { selected?: unknown }> } };
     const id = stream?.tap_stream_id ?? stream?.stream;
     if (typeof id !== 'string') throw new ConfigError('TAP_CATALOG_INVALID', `Expected \`streams[${i}].tap_stream_id\` to be a string.`);
-    const metadata = Array.isArray(stream.metadata) ? stream.metadata : [];
+    if (stream.metadata !== undefined && !Array.isArray(stream.metadata)) {
+      throw new ConfigError('TAP_CATALOG_INVALID', `Expected \`streams[${i}].metadata\` (stream ${id}) to be a list of {breadcrumb, metadata} entries, got ${typeof stream.metadata}.`);
+    }
+    const metadata = stream.metadata ?? [];
     const root = metadata.find((m) => Array.isArray(m?.breadcrumb) && m.breadcrumb.length === 0)?.metadata ?? {};
     const selected = root.selected ?? stream.schema?.selected;
     if (!truthy(selected)) return;
@@ -80,6 +83,12 @@ export function parseSingerCatalog(raw: unknown, options: { selectFieldsByDefaul
       if (falsy(opinion)) return false;
       return options.selectFieldsByDefault && meta['selected-by-default'] !== false;
     });
+    for (const key of ['replication-method', 'forced-replication-method'] as const) {
+      const value = root[key];
+      if (value !== undefined && value !== 'FULL_TABLE' && value !== 'INCREMENTAL') {
+        throw new ConfigError('TAP_CATALOG_INVALID', `Expected \`${key}\` of stream ${id} to be INCREMENTAL or FULL_TABLE, got \`${String(value)}\`.`);
+      }
+    }
     const method = root['replication-method'] === 'FULL_TABLE' || root['forced-replication-method'] === 'FULL_TABLE' ? 'FULL_TABLE' : 'INCREMENTAL';
     const key = root['replication-key'];
     choices.push({ name: id, fields, method, ...(typeof key === 'string' && key ? { replicationKey: key } : {}) });

@@ -136,6 +136,9 @@ class LoginFlow implements Authenticator {
       if (body !== undefined && typeof body.error === 'string') {
         throw oauthLoginError(this.flow, body.error, String(body.error_description ?? ''), response.status);
       }
+      if (response.status === 200 && body !== undefined) {
+        throw new TapError('TAP_LOGIN_NO_ACCESS_TOKEN', 'Login answered HTTP 200 without an access_token: the login host may not be Salesforce (check `login_url`), or a proxy rewrote the reply.', { kind: 'salesforce' });
+      }
       const error = toResponseError(response.status, response.headers['content-type'], text, 'Login');
       throw error.kind === 'salesforce' ? new TapError(error.code, error.message, { kind: 'auth', detail: error.detail }) : error;
     }

@@ -88,8 +88,14 @@ export function toResponseError(status: number, contentType: string | undefined,
   if (errors === undefined) return unexpectedBodyError(status, contentType, text, what);
   const first = errors[0]!;
   const [kind, advice] = ERROR_CODES[first.errorCode] ?? [kindForStatus(status), undefined];
-  const message = `${what}: ${first.errorCode}: ${secrets.redact(first.message)}${advice ? ` ${advice}` : ''}`;
+  const message = `${what}: ${first.errorCode}: ${clip(secrets.redact(first.message))}${advice ? ` ${advice}` : ''}`;
   return new SalesforceApiError(status, errors, message, { kind, retryable: kind === 'transient' });
+}
+
+/** A server's message may be megabytes long; one error line shows its start. */
+const MAX_MESSAGE_CHARS = 500;
+function clip(text: string): string {
+  return text.length <= MAX_MESSAGE_CHARS ? text : `${text.slice(0, MAX_MESSAGE_CHARS)}… (${text.length - MAX_MESSAGE_CHARS} more characters)`;
 }
 
 /** Whether a TapError from the network or a response may be retried for an idempotent request. */
