@@ -112,7 +112,9 @@ export async function runTap(args: string[], options: RunTapOptions = {}): Promi
         const airbyte = m.record as { stream?: string; data?: Record<string, unknown> } | undefined;
         const stream = airbyte?.data ? airbyte.stream! : (m.stream as string);
         const data = airbyte?.data ?? (m.record as Record<string, unknown>);
-        byStream.set(stream, [...(byStream.get(stream) ?? []), data]);
+        const list = byStream.get(stream);
+        if (list) list.push(data);
+        else byStream.set(stream, [data]);
       }
       return byStream;
     },
