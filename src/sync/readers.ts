@@ -12,7 +12,7 @@
 import type { StreamDefinition } from '../catalog/types.js';
 import { TapError } from '../core/errors.js';
 import type { SalesforceClient } from '../salesforce/client.js';
-import { abortJob, createQueryJob, waitForJob, type BulkJobRegistry } from '../salesforce/bulk2/jobs.js';
+import { abortJob, createQueryJobOnce, waitForJob, type BulkJobRegistry } from '../salesforce/bulk2/jobs.js';
 import { fetchResultPage } from '../salesforce/bulk2/results.js';
 import { iterateRestQuery } from '../salesforce/rest-query.js';
 import { buildSelect, MAX_REST_SOQL_URL_CHARS, MAX_SOQL_CHARS, splitColumns, type SelectSpec } from '../salesforce/soql.js';
@@ -230,7 +230,7 @@ export function createBulkReader(client: SalesforceClient, settings: ReaderSetti
   /** Runs one job and yields its records, page by page. */
   const readJob = async function* (soql: string, decoderSpec: DecoderSpec, request: ReadRequest): AsyncIterable<RecordBatch> {
     const operation = wantsDeleted(request, settings) ? 'queryAll' : 'query';
-    const created = await createQueryJob(client, soql, operation, request.signal);
+    const created = await createQueryJobOnce(client, { query: soql, operation, sobject: request.stream.definition.sobject }, jobs, request.signal, (message) => settings.log('warn', message));
     jobs.add(created.id);
     try {
       const job = await waitForJob(client, created.id, { signal: request.signal, timeoutMs: settings.bulkJobTimeoutMs, pollInitialMs: settings.pollInitialMs, pollMaxMs: settings.pollMaxMs });

@@ -52,6 +52,20 @@ describe('Bulk API 2.0 result download', () => {
   });
 });
 
+describe('a lost job creation reply', () => {
+  it('is not replayed blindly: the job the POST created is found in the job list, aborted, and created once more', async () => {
+    // The org creates the job, then the connection drops before the reply.
+    emulator.faults.add({ route: 'bulk.create', afterBytes: 0, truncateMode: 'reset', times: 1 });
+    const { ids, run } = await read({ max_records: 1000 });
+    expect(new Set(ids)).toEqual(allIds());
+    expect(ids.length).toBe(new Set(ids).size);
+    expect(emulator.journal.count({ route: 'bulk.create' })).toBe(2);
+    expect(emulator.journal.count({ route: 'bulk.list' })).toBeGreaterThan(0);
+    expect(emulator.journal.count({ route: 'bulk.abort' })).toBe(1);
+    expect(run.stderr).toMatch(/reply to a Bulk job creation for Account was lost .*aborted 1 job/);
+  });
+});
+
 describe('interruption', () => {
   it('aborts the Bulk jobs this run created and exits 143 on SIGTERM', async () => {
     emulator.settings.bulkJobDelayMs = 60_000;

@@ -39,11 +39,75 @@ export class BulkJobRegistry {
 
 export async function createQueryJob(client: SalesforceClient, query: string, operation: 'query' | 'queryAll', signal?: AbortSignal): Promise<BulkJobInfo> {
   // Not replayed on a network failure (POST): a second job would run the query twice.
-  return client.json<BulkJobInfo>('jobs/query', {
+  const job = await client.json<BulkJobInfo>('jobs/query', {
     method: 'POST',
     body: { operation, query, contentType: 'CSV', columnDelimiter: 'COMMA', lineEnding: 'LF' },
     ...(signal ? { signal } : {}),
   });
+  if (typeof job?.id !== 'string' || job.id === '') {
+    throw new TapError('TAP_UNEXPECTED_RESPONSE', 'Bulk API 2.0 answered a job creation without a job id; the reply is not a job (a proxy?).', { kind: 'salesforce' });
+  }
+  return job;
+}
+
+/** Jobs created this long before our POST was sent still count as possibly ours (clock skew). */
+const CLOCK_SKEW_MS = 120_000;
+/** Pages of the job list read when looking for a job a lost POST created. */
+const MAX_LIST_PAGES = 20;
+
+interface ListedJob {
+  id: string;
+  operation?: string;
+  object?: string;
+  state?: string;
+  createdDate?: string;
+}
+
+/** `2024-01-02T03:04:05.000+0000` (no colon in the offset) → epoch ms. */
+function parseSalesforceDate(text: string | undefined): number {
+  return text ? Date.parse(text.replace(/([+-]\d\d)(\d\d)$/, '$1:$2')) : Number.NaN;
+}
+
+/**
+ * Creates a job; when the POST's reply is lost (reset, timeout, 5xx) the job may exist anyway.
+ * Instead of replaying blindly, the org's job list is searched for open jobs on the same object
+ * and operation created since the POST that this run does not know: they are aborted, and the job
+ * is created once more. Adopting one instead would risk reading another client's query.
+ */
+export async function createQueryJobOnce(
+  client: SalesforceClient,
+  spec: { query: string; operation: 'query' | 'queryAll'; sobject: string },
+  registry: BulkJobRegistry,
+  signal: AbortSignal,
+  log: (message: string) => void,
+): Promise<BulkJobInfo> {
+  const sentAt = Date.now();
+  try {
+    return await createQueryJob(client, spec.query, spec.operation, signal);
+  } catch (error) {
+    if (signal.aborted || !(error instanceof TapError) || error.kind !== 'transient') throw error;
+    const orphans = await findOrphanJobs(client, spec, sentAt - CLOCK_SKEW_MS, registry, signal);
+    for (const id of orphans) await abortJob(client, id).catch(() => undefined);
+    log(`The reply to a Bulk job creation for ${spec.sobject} was lost (${error.code}); ${orphans.length ? `aborted ${orphans.length} job(s) it may have created (${orphans.join(', ')}) and ` : ''}creating it again.`);
+    return createQueryJob(client, spec.query, spec.operation, signal);
+  }
+}
+
+async function findOrphanJobs(client: SalesforceClient, spec: { operation: string; sobject: string }, since: number, registry: BulkJobRegistry, signal: AbortSignal): Promise<string[]> {
+  const known = new Set(registry.open);
+  const found: string[] = [];
+  let path: string | undefined = 'jobs/query?jobType=V2Query';
+  for (let page = 0; path && page < MAX_LIST_PAGES; page++) {
+    const list: { records?: ListedJob[]; nextRecordsUrl?: string | null } = await client.json(path, { signal });
+    for (const job of list.records ?? []) {
+      const open = job.state === 'UploadComplete' || job.state === 'InProgress';
+      if (open && !known.has(job.id) && job.operation === spec.operation && job.object?.toLowerCase() === spec.sobject.toLowerCase() && parseSalesforceDate(job.createdDate) >= since) {
+        found.push(job.id);
+      }
+    }
+    path = list.nextRecordsUrl ? list.nextRecordsUrl.replace(/^\/services\/data\/v[\d.]+\//, '') : undefined;
+  }
+  return found;
 }
 
 export interface WaitOptions {
