@@ -55,7 +55,7 @@ function args(): { records: number; big?: number; only: Set<string> } {
     const i = argv.indexOf(`--${name}`);
     return i >= 0 ? argv[i + 1] : undefined;
   };
-  const only = new Set((get('only') ?? 'read,ceiling,jsforce,pages').split(','));
+  const only = new Set((get('only') ?? 'read,ceiling,jsforce,pages,discover').split(','));
   const big = get('big');
   return { records: Number(get('records') ?? 1_000_000), ...(big ? { big: Number(big) } : {}), only };
 }
@@ -246,6 +246,23 @@ async function pages(): Promise<Result[]> {
   }
 }
 
+/** Discovery of a big org: 1,000 extra objects, every call 100 ms late, as the CLI runs it. */
+async function discovery(dir: string): Promise<Result> {
+  const { info, child } = await startEmulator(['--records', '10', '--extra-objects', '1000', '--latency-ms', '100']);
+  try {
+    const config = join(dir, 'discover-config.json');
+    writeFileSync(config, JSON.stringify(info.tap_config));
+    const started = process.hrtime.bigint();
+    const run = spawnSync(process.execPath, [cli, '--config', config, '--discover'], { maxBuffer: 512 << 20 });
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    if (run.status !== 0) throw new Error(`discover failed: ${run.stderr.toString().slice(-1000)}`);
+    const streams = (JSON.parse(run.stdout.toString()) as { streams: unknown[] }).streams.length;
+    return { name: 'discover: 1,000+ objects @100ms/call', records: streams, seconds, recordsPerSecond: streams / seconds, note: `${seconds.toFixed(2)} s for ${streams} streams (process start and login included)` };
+  } finally {
+    child.kill('SIGTERM');
+  }
+}
+
 async function main(): Promise<void> {
   const options = args();
   const results: Result[] = [];
@@ -270,6 +287,7 @@ async function main(): Promise<void> {
     }
   }
   if (options.only.has('pages')) results.push(...(await pages()));
+  if (options.only.has('discover')) results.push(await discovery(dir));
 
   const ceil = results.find((r) => r.name.startsWith('ceiling'));
   const js = results.find((r) => r.name.startsWith('jsforce'));

@@ -13,6 +13,7 @@ const USAGE = `Usage: emulator [options]
   --sandbox-port N         sandbox login host port
   --records N              Account rows; other objects scale from it (default 1000)
   --seed N                 generator seed (default 1)
+  --extra-objects N        N more custom objects (Generated_0001__c, ...), for discovery at scale
   --latency-ms N           delay before every response
   --bandwidth N            per-connection bandwidth cap in bytes/s
   --bulk-job-delay-ms N    time a Bulk query job takes to complete (default 200)
@@ -40,6 +41,7 @@ function parseOptions(argv: string[]): EmulatorOptions | 'help' {
       'login-port': { type: 'string' },
       'sandbox-port': { type: 'string' },
       records: { type: 'string' },
+      'extra-objects': { type: 'string' },
       seed: { type: 'string' },
       'latency-ms': { type: 'string' },
       bandwidth: { type: 'string' },
@@ -76,6 +78,7 @@ function parseOptions(argv: string[]): EmulatorOptions | 'help' {
     loginPort: integer('login-port', values['login-port']),
     sandboxPort: integer('sandbox-port', values['sandbox-port']),
     records: integer('records', values.records),
+    extraObjects: integer('extra-objects', values['extra-objects']),
     seed: integer('seed', values.seed),
     settings,
   };

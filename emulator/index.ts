@@ -5,6 +5,8 @@
  */
 import type { Server } from 'node:http';
 import { createOrg, type EmulatedOrg } from './org/org.js';
+import { generatedObjects, OBJECTS } from './org/schema.js';
+import { immutableJsonReply } from './server/reply.js';
 import type { FieldValue } from './org/types.js';
 import { ApiUsage } from './server/api-usage.js';
 import { BulkJobStore } from './server/bulk-jobs.js';
@@ -39,6 +41,8 @@ export interface EmulatorOptions {
   credentials?: CredentialOptions;
   /** Serve an org built elsewhere instead of creating one from seed/records. */
   org?: EmulatedOrg;
+  /** Extra generated custom objects, for discovery at a big org's scale. Default 0. */
+  extraObjects?: number;
 }
 
 export interface EmulatorMutations {
@@ -76,8 +80,11 @@ export interface Emulator {
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const seed = options.seed ?? 1;
-  const org = options.org ?? createOrg({ seed, records: options.records ?? 1000, now: options.now });
+  const org = options.org ?? createOrg({ seed, records: options.records ?? 1000, now: options.now, ...(options.extraObjects ? { objects: [...OBJECTS, ...generatedObjects(options.extraObjects)] } : {}) });
   const settings: EmulatorSettings = { ...buildDefaultSettings(Date.now()), ...options.settings };
+  // Describes are built and serialized up front, as Salesforce serves them from cache: a
+  // discovery benchmark then measures the client, not the emulator's first-time work.
+  if (options.extraObjects) for (const entry of org.describeGlobal().sobjects) immutableJsonReply(200, org.describe(entry.name)!);
   const credentials = buildCredentials(seed, options.credentials);
   const sessions = new SessionStore(org.orgId.slice(0, 15), () => settings.sessionTtlSeconds, Date.now);
   sessions.addRefreshToken(credentials.refreshToken);

@@ -102,16 +102,29 @@ export function createOrg(options: OrgOptions & { anchorMs?: number; objects?: O
     return row >= 0 && exists(o, row) ? [o, row] : undefined;
   };
 
+  type Child = { childSObject: string; field: string; relationshipName: string | null };
+  // Built once on first describe: which objects' lookups point at each object.
+  let childrenByParent: Map<string, Child[]> | undefined;
+  const childrenOf = (name: string): Child[] => {
+    if (!childrenByParent) {
+      childrenByParent = new Map();
+      for (const other of objects.values()) {
+        for (const f of other.fields) {
+          for (const target of f.referenceTo ?? []) {
+            const list = childrenByParent.get(target) ?? [];
+            list.push({ childSObject: other.spec.name, field: f.name, relationshipName: other.spec.custom ? `${other.spec.name.replace(/__c$/, '')}s__r` : `${other.spec.name}s` });
+            childrenByParent.set(target, list);
+          }
+        }
+      }
+    }
+    return childrenByParent.get(name) ?? [];
+  };
+
   const describeFor = (o: ObjectState, version: string): SObjectDescribe => {
     let d = o.describes.get(version);
     if (!d) {
-      const children: { childSObject: string; field: string; relationshipName: string | null }[] = [];
-      for (const other of objects.values()) {
-        for (const f of other.fields) {
-          if (f.referenceTo?.includes(o.spec.name)) children.push({ childSObject: other.spec.name, field: f.name, relationshipName: other.spec.custom ? `${other.spec.name.replace(/__c$/, '')}s__r` : `${other.spec.name}s` });
-        }
-      }
-      d = describeObject(o.spec, version, children);
+      d = describeObject(o.spec, version, childrenOf(o.spec.name));
       o.describes.set(version, d);
     }
     return d;

@@ -246,6 +246,28 @@ export const OBJECTS: ObjectSpec[] = [
   { name: 'LegacyNote__c', keyPrefix: 'a03', label: 'Legacy Note', custom: true, ratio: 0, deprecatedAndHidden: true, fields: [idField(), { name: 'Name', type: 'string', length: 80 }, ...audit()] },
 ];
 
+const GENERATED_FIELD_TYPES: Pick<FieldSpec, 'type' | 'length'>[] = [
+  { type: 'string', length: 80 }, { type: 'double' }, { type: 'boolean' }, { type: 'date' }, { type: 'datetime' }, { type: 'picklist', length: 40 },
+  { type: 'currency' }, { type: 'email', length: 80 }, { type: 'int' }, { type: 'textarea', length: 1000 },
+];
+
+/**
+ * `count` extra custom objects (Generated_0001__c, ...) of about 30 fields each, for discovery at
+ * the scale of a big org (many orgs have over a thousand objects). A few rows each.
+ */
+export function generatedObjects(count: number): ObjectSpec[] {
+  return Array.from({ length: count }, (_, i) => {
+    const n = String(i + 1).padStart(4, '0');
+    const fields: FieldSpec[] = Array.from({ length: 24 }, (_, f) => {
+      const type = GENERATED_FIELD_TYPES[f % GENERATED_FIELD_TYPES.length]!;
+      return { name: `Field_${String(f + 1).padStart(2, '0')}__c`, ...type, custom: true };
+    });
+    // Key prefixes a00..zzz style: 'b' + base-36 index keeps them distinct from the fixed objects'.
+    const keyPrefix = `b${i.toString(36).padStart(2, '0')}`.slice(0, 3);
+    return { name: `Generated_${n}__c`, keyPrefix, label: `Generated ${n}`, custom: true, ratio: 0, minRows: 3, fields: [idField(), { name: 'Name', type: 'string', length: 80 }, ...fields, ...audit(), isDeleted()] };
+  });
+}
+
 function describeField(spec: FieldSpec, objectName: string): FieldDescribe {
   const text = TEXT_TYPES.has(spec.type);
   const length = text ? spec.length ?? 255 : spec.type === 'id' || spec.type === 'reference' ? 18 : 0;

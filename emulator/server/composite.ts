@@ -40,18 +40,18 @@ export async function handleCompositeBatch(ctx: RequestContext): Promise<Reply> 
   }
   const outer = Number(ctx.version);
   const results: { statusCode: number; result: unknown }[] = [];
+  // Each subrequest's JSON text is reused as is: big describes are not serialized twice.
+  const texts: string[] = [];
   let halted = false;
   for (const sub of batch.requests) {
-    if (halted) {
-      results.push({ statusCode: 412, result: [{ errorCode: 'BATCH_PROCESSING_HALTED', message: 'Batch processing halted per request' }] });
-      continue;
-    }
-    const reply = await runSubRequest(ctx, sub, outer);
+    const reply = halted ? sfError(412, 'BATCH_PROCESSING_HALTED', 'Batch processing halted per request') : await runSubRequest(ctx, sub, outer);
     const result = reply.json !== undefined ? reply.json : null;
     results.push({ statusCode: reply.status, result });
+    texts.push(`{"statusCode":${reply.status},"result":${reply.json !== undefined && typeof reply.body === 'string' ? reply.body : 'null'}}`);
     if (reply.status >= 400 && batch.haltOnError) halted = true;
   }
-  return jsonReply(200, { hasErrors: results.some((r) => r.statusCode >= 400), results });
+  const hasErrors = results.some((r) => r.statusCode >= 400);
+  return { ...jsonReply(200, null), body: `{"hasErrors":${hasErrors},"results":[${texts.join(',')}]}`, json: { hasErrors, results } };
 }
 
 async function runSubRequest(ctx: RequestContext, sub: SubRequest, outerVersion: number): Promise<Reply> {

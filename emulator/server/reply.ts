@@ -20,6 +20,19 @@ export function jsonReply(status: number, value: unknown, headers: Record<string
   return { status, headers: { 'Content-Type': JSON_TYPE, ...headers }, body: JSON.stringify(value), json: value };
 }
 
+/** Serialized forms of values that never change once built (describes), so each is stringified once. */
+const serialized = new WeakMap<object, string>();
+
+/** `jsonReply` for an immutable value: its JSON text is cached for the value's lifetime. */
+export function immutableJsonReply(status: number, value: object, headers: Record<string, string> = {}): Reply {
+  let body = serialized.get(value);
+  if (body === undefined) {
+    body = JSON.stringify(value);
+    serialized.set(value, body);
+  }
+  return { status, headers: { 'Content-Type': JSON_TYPE, ...headers }, body, json: value };
+}
+
 /** The REST error envelope: a JSON array of `{message, errorCode[, fields]}`. */
 export function sfError(status: number, errorCode: string, message: string, fields?: string[]): Reply {
   const item: Record<string, unknown> = fields ? { fields, message, errorCode } : { message, errorCode };

@@ -1,6 +1,6 @@
 import type { FieldValue, PreparedQuery } from '../org/types.js';
 import { toId18 } from './ids.js';
-import { jsonReply, notFound, sfError, emptyReply, type Reply } from './reply.js';
+import { immutableJsonReply, jsonReply, notFound, sfError, emptyReply, type Reply } from './reply.js';
 import { renderQueryRow, renderRecord } from './render-rest.js';
 import { header, type RequestContext } from './state.js';
 
@@ -50,7 +50,7 @@ export function handleDescribe(ctx: RequestContext): Reply {
     const at = Date.parse(since);
     if (!Number.isNaN(at) && modified.getTime() <= at) return emptyReply(304, lastModified);
   }
-  return jsonReply(200, describe, lastModified);
+  return immutableJsonReply(200, describe, lastModified);
 }
 
 /** GET /sobjects/{name}: basic information and recent items. */

@@ -4,10 +4,13 @@
  * the run's AbortSignal (the read path stops, aborts its Bulk jobs, and keeps the states already
  * emitted) and the process exits 130 / 143; a second signal exits at once.
  */
+import { setMaxListeners } from 'node:events';
 import { EXIT_SIGINT, EXIT_SIGTERM } from '../core/errors.js';
 import { runCli } from './run-cli.js';
 
 const controller = new AbortController();
+// Every request in flight listens on the run's signal; dozens at once is normal, not a leak.
+setMaxListeners(0, controller.signal);
 let signalExit: number | undefined;
 
 function onSignal(name: 'SIGINT' | 'SIGTERM'): void {

@@ -7,6 +7,7 @@
  * unless the failure is global (auth, quota, interruption, closed output), which stops the run
  * after the states already emitted.
  */
+import { setMaxListeners } from 'node:events';
 import PQueue from 'p-queue';
 import { TapError, toTapError } from '../core/errors.js';
 import type { SelectedStream } from '../catalog/types.js';
@@ -84,6 +85,8 @@ export function runSync(options: RunSyncOptions): AsyncIterable<SyncEvent> {
   const syncStart = options.syncStart ?? new Date();
   const abort = new AbortController();
   const signal = AbortSignal.any([options.signal, abort.signal]);
+  // Every request of every stream listens on it: many listeners are expected.
+  setMaxListeners(0, signal);
   const queue = new PQueue({ concurrency: Math.max(1, options.streamConcurrency) });
   let globalFailure: TapError | undefined;
 

@@ -112,3 +112,22 @@ describe('discovery of every object the org serves', () => {
     }
   });
 });
+
+describe('discovery of a big org', () => {
+  it('describes 1,000+ objects through composite batches, with no process warning on stderr', async () => {
+    const big = await startEmulator({ records: 5, seed: 4, extraObjects: 1000 });
+    try {
+      const run = await runTap(['--config', '{file:config.json}', '--discover'], { files: { 'config.json': big.tapConfig('password') } });
+      expect(run.exitCode, run.stderr).toBe(0);
+      const streams = (JSON.parse(run.stdout) as { streams: { tap_stream_id: string }[] }).streams;
+      expect(streams.length).toBe(big.org.describeGlobal().sobjects.length - 3);
+      expect(streams.some((s) => s.tap_stream_id === 'Generated_1000__c')).toBe(true);
+      // 25 describes per call: about 41 calls for the lot.
+      expect(big.journal.count({ route: 'rest.compositeBatch' })).toBe(Math.ceil(streams.length / 25));
+      expect(big.journal.count({ route: 'rest.describe' })).toBe(0);
+      expect(run.stderr).not.toMatch(/Warning|\(node:\d+\)/);
+    } finally {
+      await big.close();
+    }
+  });
+});
