@@ -16,7 +16,25 @@ export type Invocation =
   | { protocol: 'singer'; command: 'version'; debug: boolean }
   | { protocol: 'singer'; command: 'help'; debug: boolean }
   | { protocol: 'singer'; command: 'check' | 'discover'; configSources: string[]; debug: boolean }
-  | { protocol: 'singer'; command: 'read'; configSources: string[]; catalogPath?: string; statePath?: string; debug: boolean };
+  | { protocol: 'singer'; command: 'read'; configSources: string[]; catalogPath?: string; statePath?: string; debug: boolean }
+  | { protocol: 'singer'; command: 'auth-login'; login: AuthLoginArguments; debug: boolean };
+
+/** `auth login` flags; the client secret may also come from TAP_SALESFORCE_CLIENT_SECRET. */
+export interface AuthLoginArguments {
+  clientId: string;
+  clientSecret?: string;
+  sandbox: boolean;
+  loginUrl?: string;
+  redirectUri: string;
+  scopes: string;
+  configOut: string;
+  force: boolean;
+  timeoutSeconds: number;
+  openBrowser: boolean;
+}
+
+/** The Salesforce CLI's callback URL: many connected apps already list it. */
+export const DEFAULT_REDIRECT_URI = 'http://localhost:1717/OauthRedirect';
 
 export const AIRBYTE_COMMANDS = ['spec', 'check', 'discover', 'read'] as const;
 
@@ -30,6 +48,8 @@ export const USAGE = `Usage:
             tap-salesforce --config CONFIG --test
             tap-salesforce --about [--format json|markdown]
             tap-salesforce --version
+  Tools:    tap-salesforce auth login --client-id ID [--client-secret S] [--sandbox | --login-url URL]
+                           [--redirect-uri ${DEFAULT_REDIRECT_URI}] [--config-out FILE] [--force] [--no-browser]
   Options:  --debug  log at debug level and show redacted stack traces
 `;
 
@@ -120,8 +140,48 @@ function parseSinger(argv: string[]): Invocation {
   return invocation;
 }
 
+function parseAuthLogin(rest: string[]): Invocation {
+  const args = parser(rest)
+    .option('client-id', { type: 'string' })
+    .option('client-secret', { type: 'string' })
+    .option('sandbox', { type: 'boolean', default: false })
+    .option('login-url', { type: 'string' })
+    .option('redirect-uri', { type: 'string', default: DEFAULT_REDIRECT_URI })
+    .option('scopes', { type: 'string', default: 'api refresh_token offline_access' })
+    .option('config-out', { type: 'string', default: 'tap-salesforce.config.json' })
+    .option('force', { type: 'boolean', default: false })
+    .option('timeout', { type: 'number', default: 300 })
+    .option('browser', { type: 'boolean', default: true })
+    .option('debug', { type: 'boolean', default: false })
+    .parseSync();
+  if (args._.length > 0) throw argumentError(`Unexpected argument \`${String(args._[0])}\``);
+  const clientId = required(args['client-id'], 'client-id', 'auth login');
+  if (args.sandbox && args['login-url'] !== undefined) throw argumentError('Give either --sandbox or --login-url, not both');
+  const timeout = Number(args.timeout);
+  if (!Number.isFinite(timeout) || timeout <= 0) throw argumentError('--timeout needs a number of seconds');
+  const login: AuthLoginArguments = {
+    clientId,
+    sandbox: args.sandbox === true,
+    redirectUri: String(args['redirect-uri']),
+    scopes: String(args.scopes),
+    configOut: required(args['config-out'], 'config-out', 'auth login'),
+    force: args.force === true,
+    timeoutSeconds: timeout,
+    openBrowser: args.browser !== false,
+  };
+  const secret = single(args['client-secret'], 'client-secret');
+  if (secret !== undefined) login.clientSecret = secret;
+  const loginUrl = single(args['login-url'], 'login-url');
+  if (loginUrl !== undefined) login.loginUrl = loginUrl;
+  return { protocol: 'singer', command: 'auth-login', login, debug: args.debug === true };
+}
+
 export function parseArgs(argv: string[]): Invocation {
   const first = argv[0];
+  if (first === 'auth') {
+    if (argv[1] !== 'login') throw argumentError(`Unknown command \`auth ${argv[1] ?? ''}\` (did you mean \`auth login\`?)`);
+    return parseAuthLogin(argv.slice(2));
+  }
   if (first !== undefined && (AIRBYTE_COMMANDS as readonly string[]).includes(first)) {
     return parseAirbyte(first as (typeof AIRBYTE_COMMANDS)[number], argv.slice(1));
   }

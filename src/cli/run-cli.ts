@@ -4,7 +4,11 @@
  * Airbyte runs end with a TRACE ERROR of the right failure_type, Singer runs with one clear
  * stderr line; stack traces (redacted) only for tap faults or with --debug.
  */
+import { spawn } from 'node:child_process';
 import type { Writable } from 'node:stream';
+import { DEFAULTS } from '../core/defaults.js';
+import { runAuthLogin } from '../commands/auth-login.js';
+import { createBaseRequester } from '../salesforce/http/send-request.js';
 import packageJson from '../../package.json' with { type: 'json' };
 import { ERROR_KINDS, TapError, toTapError } from '../core/errors.js';
 import { secrets } from '../core/secrets.js';
@@ -20,7 +24,7 @@ import type { SalesforceClient } from '../salesforce/client.js';
 import { buildAbout, renderAboutMarkdown } from '../commands/about.js';
 import type { CommandContext, Protocol } from '../commands/context.js';
 import { runSpec } from '../commands/spec.js';
-import { parseArgs, USAGE, type Invocation } from './parse-args.js';
+import { parseArgs, USAGE, type AuthLoginArguments, type Invocation } from './parse-args.js';
 
 export interface CliEnvironment {
   stdout: Writable;
@@ -72,7 +76,7 @@ function createPersistHook(invocation: Invocation, raw: { current: Raw }, out: M
       logger.info(`Sent the updated config (${Object.keys(changes).join(', ')}) to the platform.`);
       return;
     }
-    if (invocation.command === 'about' || invocation.command === 'version' || invocation.command === 'help') return;
+    if (invocation.command === 'about' || invocation.command === 'version' || invocation.command === 'help' || invocation.command === 'auth-login') return;
     const files = invocation.configSources.filter((s) => s !== 'ENV');
     if (!config.persistRotatedRefreshToken) {
       logger.warn('Salesforce rotated the refresh token; `persist_rotated_refresh_token` is off, so the config file keeps the old one and the next run may fail to log in.');
@@ -86,7 +90,7 @@ function createPersistHook(invocation: Invocation, raw: { current: Raw }, out: M
 }
 
 async function runWithConfig(
-  invocation: Exclude<Invocation, { command: 'spec' | 'about' | 'version' | 'help' }>,
+  invocation: Exclude<Invocation, { command: 'spec' | 'about' | 'version' | 'help' | 'auth-login' }>,
   rawConfig: Raw,
   env: CliEnvironment,
   out: MessageWriter,
@@ -187,6 +191,40 @@ export async function runCli(argv: string[], env: CliEnvironment): Promise<numbe
   return exitCode;
 }
 
+/** Opens a URL in the desktop's browser; silently does nothing where there is none. */
+function openBrowser(url: string): void {
+  const command = process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'explorer' : 'xdg-open';
+  try {
+    const child = spawn(command, [url], { stdio: 'ignore', detached: true });
+    child.on('error', () => undefined);
+    child.unref();
+  } catch {
+    // No browser here: the URL is printed for the user to open.
+  }
+}
+
+async function runAuthLoginCommand(login: AuthLoginArguments, env: CliEnvironment, logger: Logger): Promise<number> {
+  const clientSecret = login.clientSecret ?? env.env.TAP_SALESFORCE_CLIENT_SECRET;
+  const proxy = proxyFromEnv(env.env);
+  const requester = createBaseRequester({ connections: 2, connectTimeoutMs: DEFAULTS.connectTimeoutMs, idleTimeoutMs: 60_000, ...(proxy ? { proxy } : {}) });
+  try {
+    const { openBrowser: wantsBrowser, ...options } = login;
+    return await runAuthLogin(
+      { ...options, ...(clientSecret ? { clientSecret } : {}) },
+      {
+        send: requester.send,
+        log: (message) => logger.info(message),
+        openBrowser: (url) => {
+          if (wantsBrowser && process.stderr.isTTY) openBrowser(url);
+        },
+        signal: env.signal,
+      },
+    );
+  } finally {
+    await requester.close();
+  }
+}
+
 async function dispatch(invocation: Invocation, env: CliEnvironment, out: MessageWriter, logger: Logger): Promise<number> {
   switch (invocation.command) {
     case 'spec':
@@ -203,6 +241,8 @@ async function dispatch(invocation: Invocation, env: CliEnvironment, out: Messag
       await out.write(invocation.format === 'json' ? `${JSON.stringify(about, null, 2)}\n` : renderAboutMarkdown(about));
       return 0;
     }
+    case 'auth-login':
+      return runAuthLoginCommand(invocation.login, env, logger);
     default:
       break;
   }

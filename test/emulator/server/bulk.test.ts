@@ -65,7 +65,8 @@ describe('Bulk API 2.0 job lifecycle', () => {
   });
 
   it('goes UploadComplete → InProgress → JobComplete over the configured delay', async () => {
-    em.settings.bulkJobDelayMs = 300;
+    // Wide enough that a loaded machine cannot poll past the InProgress half.
+    em.settings.bulkJobDelayMs = 1500;
     const job = (await createJob({ operation: 'query', query: SOQL })).json<Job>();
     const seen = new Set<string>();
     for (;;) {
