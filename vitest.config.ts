@@ -11,6 +11,8 @@ export default defineConfig({
       { extends: true, test: { name: 'integration', include: ['test/integration/**/*.test.ts'], testTimeout: 60_000 } },
       { extends: true, test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], testTimeout: 120_000 } },
       { extends: true, test: { name: 'contract', include: ['test/contract/**/*.test.ts'], testTimeout: 120_000 } },
+      // Builds the Docker image with podman (installed when missing) and runs it against the emulator.
+      { extends: true, test: { name: 'container', include: ['test/container/**/*.test.ts'], testTimeout: 300_000, hookTimeout: 600_000 } },
     ],
   },
 });

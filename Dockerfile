@@ -1,0 +1,40 @@
+# tap-salesforce as an Airbyte (and Singer) connector image.
+# Build: docker build -t tap-salesforce .   (podman works the same; see README "Docker")
+ARG BASE_IMAGE=node:24-bookworm-slim
+
+FROM ${BASE_IMAGE} AS build
+WORKDIR /build
+# A registry behind a proxy with its own CA: pass npm_config_cafile (the file must be in the image).
+ARG npm_config_cafile
+COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./
+COPY src ./src
+COPY schemas ./schemas
+COPY emulator ./emulator
+COPY bench ./bench
+COPY demo ./demo
+RUN npm ci --ignore-scripts --no-audit --no-fund \
+ && npm run build \
+ && npm prune --omit=dev --no-audit --no-fund \
+ && rm -rf dist/test dist/bench dist/demo
+
+FROM ${BASE_IMAGE}
+ARG VERSION=0.1.0
+LABEL io.airbyte.name="airbyte/source-salesforce-ts" \
+      io.airbyte.version="${VERSION}" \
+      org.opencontainers.image.title="tap-salesforce" \
+      org.opencontainers.image.description="Salesforce source for Airbyte and Singer: Bulk API 2.0, incremental state, every auth flow"
+WORKDIR /app
+COPY --from=build /build/package.json ./package.json
+COPY --from=build /build/node_modules ./node_modules
+COPY --from=build /build/dist ./dist
+COPY --from=build /build/schemas ./schemas
+# A non-root user; /airbyte is where the platform mounts config, catalog and state.
+RUN echo 'tap:x:10001:10001:tap-salesforce:/airbyte:/bin/sh' >> /etc/passwd \
+ && echo 'tap:x:10001:' >> /etc/group \
+ && mkdir -p /airbyte \
+ && chown 10001:10001 /airbyte
+USER 10001:10001
+WORKDIR /airbyte
+ENV NODE_ENV=production
+ENV AIRBYTE_ENTRYPOINT="node /app/dist/src/cli/main.js"
+ENTRYPOINT ["node", "/app/dist/src/cli/main.js"]
