@@ -28,6 +28,7 @@ process.stdout.on('error', () => {});
 const exitCode = await runCli(process.argv.slice(2), {
   stdout: process.stdout,
   writeStderr: (text) => process.stderr.write(text),
+  ...(process.stderr.isTTY ? { stderrTty: process.stderr } : {}),
   env: process.env,
   signal: controller.signal,
 });

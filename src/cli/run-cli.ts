@@ -17,6 +17,8 @@ import { mergeConfigChanges, writeConfigFileAtomic } from '../config/persist-con
 import type { TapConfig } from '../config/types.js';
 import { StreamLineWriter, type MessageWriter } from '../io/line-writer.js';
 import { createLogger, parseLogLevel, type Logger } from '../io/logger.js';
+import { createProgress, type Progress, type ProgressMode } from '../io/progress.js';
+import { buildRequestTimer, encodeMetric } from '../protocol/singer/metrics.js';
 import { buildConnectionStatusMessage, buildConnectorConfigMessage, buildTapErrorTraceMessage } from '../protocol/airbyte/messages.js';
 import type { ConnectedClient } from '../salesforce/http/connect-client.js';
 import type { ProxySettings } from '../salesforce/http/send-request.js';
@@ -28,6 +30,8 @@ import { parseArgs, USAGE, type AuthLoginArguments, type Invocation } from './pa
 
 export interface CliEnvironment {
   stdout: Writable;
+  /** The terminal, when stderr is one: live progress is drawn on it. */
+  stderrTty?: Writable & { columns?: number };
   /** Receives whole log lines. */
   writeStderr: (text: string) => void;
   env: Record<string, string | undefined>;
@@ -95,6 +99,7 @@ async function runWithConfig(
   env: CliEnvironment,
   out: MessageWriter,
   logger: Logger,
+  progress: Progress,
 ): Promise<number> {
   const config = parseConfig(rawConfig);
   for (const warning of config.warnings) logger.warn(warning);
@@ -109,6 +114,7 @@ async function runWithConfig(
     signal: env.signal,
     debug: invocation.debug,
     persistConfig,
+    progress,
     client: async (): Promise<SalesforceClient> => {
       if (connected === undefined) {
         const { auth } = config;
@@ -123,6 +129,8 @@ async function runWithConfig(
         userAgent: `${packageJson.name}/${packageJson.version}`,
         // The path only: query strings carry SOQL with customer values.
         onRetry: ({ attempt, delayMs, reason, url }) => logger.warn(`${new URL(url).pathname} failed (${reason}); retry ${attempt} in ${delayMs} ms.`),
+        // Singer METRIC timers, as singer-python taps log them for Meltano.
+        ...(invocation.protocol === 'singer' ? { onRequest: (request: Parameters<typeof buildRequestTimer>[0]) => logger.info(encodeMetric(buildRequestTimer(request))) } : {}),
       }));
       return (await connected).client;
     },
@@ -161,9 +169,15 @@ function reportError(error: TapError, protocol: Protocol, out: MessageWriter | u
 /** Runs one invocation; resolves to the exit code. Never throws. */
 export async function runCli(argv: string[], env: CliEnvironment): Promise<number> {
   const wantsDebug = argv.includes('--debug') || env.env.TAP_SALESFORCE_DEBUG === '1' || env.env.TAP_SALESFORCE_DEBUG === 'true';
+  const progress = createProgress({
+    mode: progressMode(env),
+    ...(env.stderrTty ? { stderr: env.stderrTty } : {}),
+    log: (message) => logger.info(message),
+  });
   const logger = createLogger({
     level: wantsDebug ? 'debug' : (parseLogLevel(env.env.TAP_SALESFORCE_LOG_LEVEL) ?? 'info'),
-    write: env.writeStderr,
+    // Log lines go above the live progress lines, never through them.
+    write: (text) => progress.interleave(() => env.writeStderr(text)),
   });
   const out = new StreamLineWriter(env.stdout);
   const protocol: Protocol = argv[0] !== undefined && !argv[0].startsWith('-') ? 'airbyte' : 'singer';
@@ -173,7 +187,7 @@ export async function runCli(argv: string[], env: CliEnvironment): Promise<numbe
     invocation = parseArgs(argv);
     const debug = invocation.debug || wantsDebug;
     invocation = { ...invocation, debug };
-    exitCode = await dispatch(invocation, env, out, logger);
+    exitCode = await dispatch(invocation, env, out, logger, progress);
     await out.flush();
   } catch (caught) {
     const error = env.signal.aborted && !(caught instanceof TapError && caught.kind === 'output_closed')
@@ -188,7 +202,15 @@ export async function runCli(argv: string[], env: CliEnvironment): Promise<numbe
       if (error.kind !== 'output_closed') exitCode = ERROR_KINDS.output_closed.exitCode;
     }
   }
+  progress.close();
   return exitCode;
+}
+
+/** Live lines on a terminal, periodic summaries elsewhere; TAP_SALESFORCE_PROGRESS=tty|log|off decides. */
+function progressMode(env: CliEnvironment): ProgressMode {
+  const chosen = env.env.TAP_SALESFORCE_PROGRESS;
+  if (chosen === 'tty' || chosen === 'log' || chosen === 'off') return chosen === 'tty' && !env.stderrTty ? 'log' : chosen;
+  return env.stderrTty && env.env.CI !== 'true' ? 'tty' : 'log';
 }
 
 /** Opens a URL in the desktop's browser; silently does nothing where there is none. */
@@ -203,7 +225,7 @@ function openBrowser(url: string): void {
   }
 }
 
-async function runAuthLoginCommand(login: AuthLoginArguments, env: CliEnvironment, logger: Logger): Promise<number> {
+async function runAuthLoginCommand(login: AuthLoginArguments, env: CliEnvironment): Promise<number> {
   const clientSecret = login.clientSecret ?? env.env.TAP_SALESFORCE_CLIENT_SECRET;
   const proxy = proxyFromEnv(env.env);
   const requester = createBaseRequester({ connections: 2, connectTimeoutMs: DEFAULTS.connectTimeoutMs, idleTimeoutMs: 60_000, ...(proxy ? { proxy } : {}) });
@@ -213,7 +235,8 @@ async function runAuthLoginCommand(login: AuthLoginArguments, env: CliEnvironmen
       { ...options, ...(clientSecret ? { clientSecret } : {}) },
       {
         send: requester.send,
-        log: (message) => logger.info(message),
+        // Not a log line: the URL must show whatever the log level, without a prefix to copy around.
+        show: (text) => env.writeStderr(`${secrets.redact(text)}\n`),
         openBrowser: (url) => {
           if (wantsBrowser && process.stderr.isTTY) openBrowser(url);
         },
@@ -225,7 +248,7 @@ async function runAuthLoginCommand(login: AuthLoginArguments, env: CliEnvironmen
   }
 }
 
-async function dispatch(invocation: Invocation, env: CliEnvironment, out: MessageWriter, logger: Logger): Promise<number> {
+async function dispatch(invocation: Invocation, env: CliEnvironment, out: MessageWriter, logger: Logger, progress: Progress): Promise<number> {
   switch (invocation.command) {
     case 'spec':
       await runSpec(out);
@@ -242,7 +265,7 @@ async function dispatch(invocation: Invocation, env: CliEnvironment, out: Messag
       return 0;
     }
     case 'auth-login':
-      return runAuthLoginCommand(invocation.login, env, logger);
+      return runAuthLoginCommand(invocation.login, env);
     default:
       break;
   }
@@ -260,5 +283,5 @@ async function dispatch(invocation: Invocation, env: CliEnvironment, out: Messag
     }
     throw error;
   }
-  return runWithConfig(invocation, rawConfig, env, out, logger);
+  return runWithConfig(invocation, rawConfig, env, out, logger, progress);
 }

@@ -7,6 +7,7 @@
 import type { TapConfig } from '../config/types.js';
 import type { MessageWriter } from '../io/line-writer.js';
 import type { Logger } from '../io/logger.js';
+import type { Progress } from '../io/progress.js';
 import type { SalesforceClient } from '../salesforce/client.js';
 
 export type Protocol = 'airbyte' | 'singer';
@@ -23,6 +24,8 @@ export interface CommandContext {
   out: MessageWriter;
   /** stderr, redacted. */
   logger: Logger;
+  /** Live progress for people (stderr); absent where nobody watches. */
+  progress?: Progress;
   /** Aborted on SIGINT / SIGTERM; pass it to every request and wait. */
   signal: AbortSignal;
   /**

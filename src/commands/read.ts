@@ -21,7 +21,8 @@ import { BulkJobRegistry, classifyBulkFailure } from '../salesforce/bulk2/jobs.j
 import { iterateRestQuery } from '../salesforce/rest-query.js';
 import { buildSelect } from '../salesforce/soql.js';
 import { normalizeTimestamp, planWindows, splitWindow } from '../state/windows.js';
-import type { StreamBookmark } from '../sync/events.js';
+import type { Progress } from '../io/progress.js';
+import type { StreamBookmark, SyncEvent } from '../sync/events.js';
 import { createBulkReader, createRestReader, streamCondition, type ReaderSettings } from '../sync/readers.js';
 import { runSync, type SyncPlanHooks } from '../sync/run-sync.js';
 import { discoverDefinitions } from './discover.js';
@@ -78,6 +79,13 @@ async function earliestValue(client: SalesforceClient, stream: SelectedStream, c
     return normalizeTimestamp(value);
   }
   return undefined;
+}
+
+function followProgress(progress: Progress, event: SyncEvent): void {
+  if (event.kind === 'records') progress.records(event.stream, event.batch.count);
+  else if (event.kind === 'estimate') progress.estimate(event.stream, event.rows);
+  else if (event.kind === 'status' && event.status === 'STARTED') progress.streamStarted(event.stream);
+  else if (event.kind === 'status' && (event.status === 'COMPLETE' || event.status === 'INCOMPLETE')) progress.streamEnded(event.stream, event.status);
 }
 
 export async function runRead(ctx: CommandContext, options: ReadCommandOptions): Promise<number> {
@@ -156,6 +164,7 @@ export async function runRead(ctx: CommandContext, options: ReadCommandOptions):
   try {
     for await (const event of events) {
       if (event.kind === 'error') failedStreams += 1;
+      if (ctx.progress) followProgress(ctx.progress, event);
       const lines = encoder.encode(event);
       if (lines !== undefined) await ctx.out.write(lines);
     }

@@ -8,23 +8,42 @@ import type { JsonSchema } from '../../catalog/types.js';
 import type { StreamBookmark, SyncEvent } from '../../sync/events.js';
 import { frameRecords } from '../record-framing.js';
 import { buildSchemaMessage, buildStateMessage, encodeSingerLine } from './messages.js';
+import { encodeMetric } from './metrics.js';
+
+/** Record counters go out at least this often while a stream runs, and when it ends. */
+const METRIC_INTERVAL_MS = 30_000;
 import { encodeSingerBookmark } from './state.js';
 
 export class SingerEncoder {
   readonly #bookmarks: Map<string, StreamBookmark>;
   readonly #log: (level: 'debug' | 'info' | 'warn' | 'error', message: string) => void;
   readonly #counts = new Map<string, number>();
+  /** Records counted since the stream's last METRIC line (singer-python counters reset too). */
+  readonly #unreported = new Map<string, { count: number; since: number }>();
+  readonly #now: () => number;
 
   /** `initial`: the incoming state, so streams not synced this run keep their bookmarks. */
-  constructor(initial: ReadonlyMap<string, StreamBookmark>, log: (level: 'debug' | 'info' | 'warn' | 'error', message: string) => void) {
+  constructor(initial: ReadonlyMap<string, StreamBookmark>, log: (level: 'debug' | 'info' | 'warn' | 'error', message: string) => void, now: () => number = Date.now) {
     this.#bookmarks = new Map(initial);
     this.#log = log;
+    this.#now = now;
+  }
+
+  #countRecords(stream: string, count: number, final: boolean): void {
+    const pending = this.#unreported.get(stream) ?? { count: 0, since: this.#now() };
+    pending.count += count;
+    this.#unreported.set(stream, pending);
+    if (final || this.#now() - pending.since >= METRIC_INTERVAL_MS) {
+      this.#log('info', encodeMetric({ type: 'counter', metric: 'record_count', value: pending.count, tags: { endpoint: stream } }));
+      this.#unreported.set(stream, { count: 0, since: this.#now() });
+    }
   }
 
   encode(event: SyncEvent): string | Buffer | undefined {
     switch (event.kind) {
       case 'records': {
         this.#counts.set(event.stream, (this.#counts.get(event.stream) ?? 0) + event.batch.count);
+        this.#countRecords(event.stream, event.batch.count, false);
         return frameRecords(event.batch, `{"type":"RECORD","stream":${JSON.stringify(event.stream)},"record":`, `,"time_extracted":"${new Date().toISOString()}"}`);
       }
       case 'schema': {
@@ -41,6 +60,7 @@ export class SingerEncoder {
         return encodeSingerLine(buildStateMessage({ bookmarks }));
       }
       case 'status':
+        if (event.status === 'COMPLETE' || event.status === 'INCOMPLETE') this.#countRecords(event.stream, 0, true);
         this.#log(event.status === 'INCOMPLETE' ? 'warn' : 'info', `${event.stream}: ${event.status.toLowerCase()}${event.status === 'COMPLETE' ? ` (${this.#counts.get(event.stream) ?? 0} records)` : ''}`);
         return undefined;
       case 'estimate':

@@ -7,6 +7,7 @@ import type { TapConfig } from '../../config/types.js';
 import { DEFAULTS } from '../../core/defaults.js';
 import { createAuthenticator } from '../auth/login-flows.js';
 import { createBaseRequester, type ProxySettings } from './send-request.js';
+import type { RequestFn } from './types.js';
 import { SalesforceHttpClient } from './salesforce-http-client.js';
 import { createSessionManager } from './with-session.js';
 import { withRetry, type RetryOptions } from './with-retry.js';
@@ -18,6 +19,8 @@ export interface ConnectOptions {
   proxy?: ProxySettings;
   /** Sent as User-Agent, so org admins can tell the tap's calls apart in their logs. */
   userAgent?: string;
+  /** Told of every request once its response headers arrived (or it failed): for timing metrics. */
+  onRequest?: (request: { method: string; url: string; status?: number; seconds: number }) => void;
 }
 
 export interface ConnectedClient {
@@ -37,11 +40,26 @@ export async function connectSalesforce(config: TapConfig, options: ConnectOptio
     ...(options.proxy ? { proxy: options.proxy } : {}),
     ...(options.userAgent ? { userAgent: options.userAgent } : {}),
   });
+  const onRequest = options.onRequest;
+  const send: RequestFn = onRequest
+    ? async (request) => {
+        const started = performance.now();
+        const seconds = () => (performance.now() - started) / 1000;
+        try {
+          const response = await base.send(request);
+          onRequest({ method: request.method, url: request.url, status: response.status, seconds: seconds() });
+          return response;
+        } catch (error) {
+          onRequest({ method: request.method, url: request.url, seconds: seconds() });
+          throw error;
+        }
+      }
+    : base.send;
   const retry: RetryOptions = { maxRetries: Math.min(config.maxRetries, 3), baseMs: DEFAULTS.retryBaseMs, maxMs: DEFAULTS.retryMaxMs };
   if (options.onRetry) retry.onRetry = options.onRetry;
   const authenticator = createAuthenticator(config.auth, {
     apiVersion: config.apiVersion,
-    send: withRetry(base.send, retry),
+    send: withRetry(send, retry),
     ...(options.onRefreshTokenRotated ? { onRefreshTokenRotated: options.onRefreshTokenRotated } : {}),
   });
   const sessions = createSessionManager(authenticator, { maxAgeMs: DEFAULTS.sessionMaxAgeMs });
@@ -49,7 +67,7 @@ export async function connectSalesforce(config: TapConfig, options: ConnectOptio
     const session = await sessions.current(options.signal);
     const client = new SalesforceHttpClient({
       apiVersion: config.apiVersion,
-      send: base.send,
+      send,
       sessions,
       session,
       retry: { ...retry, maxRetries: config.maxRetries },
