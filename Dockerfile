@@ -6,14 +6,16 @@ FROM ${BASE_IMAGE} AS build
 WORKDIR /build
 # A registry behind a proxy with its own CA: pass npm_config_cafile (the file must be in the image).
 ARG npm_config_cafile
-COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./
+# Dependencies first, so a source change reuses the cached `npm ci` layer.
+COPY package.json package-lock.json ./
+RUN npm ci --ignore-scripts --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY schemas ./schemas
 COPY emulator ./emulator
 COPY bench ./bench
 COPY demo ./demo
-RUN npm ci --ignore-scripts --no-audit --no-fund \
- && npm run build \
+RUN npm run build \
  && npm prune --omit=dev --no-audit --no-fund \
  && rm -rf dist/test dist/bench dist/demo
 
