@@ -55,7 +55,9 @@ const TYPE_TABLE: Record<string, { kind: ValueKind; schema: JsonSchema }> = {
   date: { kind: 'date', schema: { type: ['null', 'string'], format: 'date' } },
   datetime: { kind: 'datetime', schema: { type: ['null', 'string'], format: 'date-time', airbyte_type: 'timestamp_with_timezone' } },
   time: { kind: 'time', schema: { type: ['null', 'string'], format: 'time', airbyte_type: 'time_with_timezone' } },
-  base64: { kind: 'string', schema: { type: ['null', 'string'], contentEncoding: 'base64' } },
+  // Queries never return blob content, only its URL (relative to the instance); downloading every
+  // blob would cost a request per row and could be gigabytes, so the URL is what a record holds.
+  base64: { kind: 'string', schema: { type: ['null', 'string'], format: 'uri-reference', description: 'Blob URL relative to the instance URL: GET it with a session to download the content.' } },
   address: { kind: 'object', schema: { type: ['null', 'object'], properties: ADDRESS_PROPERTIES } },
   location: { kind: 'object', schema: { type: ['null', 'object'], properties: LOCATION_PROPERTIES } },
 };
