@@ -25,7 +25,10 @@ export interface AuthLoginArguments {
   clientSecret?: string;
   sandbox: boolean;
   loginUrl?: string;
-  redirectUri: string;
+  /** The callback is http://127.0.0.1:PORT/callback; 0 picks a free port. */
+  port: number;
+  /** Replaces the 127.0.0.1 callback, for apps that already list another loopback URL. */
+  redirectUri?: string;
   scopes: string;
   configOut: string;
   force: boolean;
@@ -33,8 +36,12 @@ export interface AuthLoginArguments {
   openBrowser: boolean;
 }
 
-/** The Salesforce CLI's callback URL: many connected apps already list it. */
-export const DEFAULT_REDIRECT_URI = 'http://localhost:1717/OauthRedirect';
+/**
+ * Salesforce matches the callback URL exactly, port included, so the default port is fixed: the
+ * connected app lists http://127.0.0.1:8976/callback once and every login uses it.
+ */
+export const DEFAULT_CALLBACK_PORT = 8976;
+export const DEFAULT_SCOPES = 'api refresh_token';
 
 export const AIRBYTE_COMMANDS = ['spec', 'check', 'discover', 'read'] as const;
 
@@ -49,7 +56,8 @@ export const USAGE = `Usage:
             tap-salesforce --about [--format json|markdown]
             tap-salesforce --version
   Tools:    tap-salesforce auth login --client-id ID [--client-secret S] [--sandbox | --login-url URL]
-                           [--redirect-uri ${DEFAULT_REDIRECT_URI}] [--config-out FILE] [--force] [--no-browser]
+                           [--port ${DEFAULT_CALLBACK_PORT} | --redirect-uri URL] [--scopes "${DEFAULT_SCOPES}"]
+                           [--config-out FILE] [--force] [--no-browser] [--timeout SECONDS]
   Options:  --debug  log at debug level and show redacted stack traces
 `;
 
@@ -70,12 +78,12 @@ function parser(argv: string[]) {
     });
 }
 
-function single(value: unknown, flag: string): string | undefined {
+function single(value: unknown, flag: string, what = 'file path'): string | undefined {
   if (value === undefined) return undefined;
   const list = Array.isArray(value) ? value : [value];
   if (list.length > 1) throw argumentError(`--${flag} was given ${list.length} times`);
   const text = String(list[0]);
-  if (text === '' || text === 'true') throw argumentError(`--${flag} needs a file path`);
+  if (text === '' || text === 'true') throw argumentError(`--${flag} needs a ${what}`);
   return text;
 }
 
@@ -146,8 +154,9 @@ function parseAuthLogin(rest: string[]): Invocation {
     .option('client-secret', { type: 'string' })
     .option('sandbox', { type: 'boolean', default: false })
     .option('login-url', { type: 'string' })
-    .option('redirect-uri', { type: 'string', default: DEFAULT_REDIRECT_URI })
-    .option('scopes', { type: 'string', default: 'api refresh_token offline_access' })
+    .option('port', { type: 'string' })
+    .option('redirect-uri', { type: 'string' })
+    .option('scopes', { type: 'string', default: DEFAULT_SCOPES })
     .option('config-out', { type: 'string', default: 'tap-salesforce.config.json' })
     .option('force', { type: 'boolean', default: false })
     .option('timeout', { type: 'number', default: 300 })
@@ -157,21 +166,27 @@ function parseAuthLogin(rest: string[]): Invocation {
   if (args._.length > 0) throw argumentError(`Unexpected argument \`${String(args._[0])}\``);
   const clientId = required(args['client-id'], 'client-id', 'auth login');
   if (args.sandbox && args['login-url'] !== undefined) throw argumentError('Give either --sandbox or --login-url, not both');
+  if (args.port !== undefined && args['redirect-uri'] !== undefined) throw argumentError('Give either --port or --redirect-uri, not both');
   const timeout = Number(args.timeout);
   if (!Number.isFinite(timeout) || timeout <= 0) throw argumentError('--timeout needs a number of seconds');
+  const portText = single(args.port, 'port', 'port number');
+  const port = portText === undefined ? DEFAULT_CALLBACK_PORT : Number(portText);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw argumentError(`Expected --port to be a port number from 0 to 65535, got \`${portText}\``);
   const login: AuthLoginArguments = {
     clientId,
     sandbox: args.sandbox === true,
-    redirectUri: String(args['redirect-uri']),
+    port,
     scopes: String(args.scopes),
     configOut: required(args['config-out'], 'config-out', 'auth login'),
     force: args.force === true,
     timeoutSeconds: timeout,
     openBrowser: args.browser !== false,
   };
-  const secret = single(args['client-secret'], 'client-secret');
+  const redirectUri = single(args['redirect-uri'], 'redirect-uri', 'URL');
+  if (redirectUri !== undefined) login.redirectUri = redirectUri;
+  const secret = single(args['client-secret'], 'client-secret', 'value');
   if (secret !== undefined) login.clientSecret = secret;
-  const loginUrl = single(args['login-url'], 'login-url');
+  const loginUrl = single(args['login-url'], 'login-url', 'URL');
   if (loginUrl !== undefined) login.loginUrl = loginUrl;
   return { protocol: 'singer', command: 'auth-login', login, debug: args.debug === true };
 }

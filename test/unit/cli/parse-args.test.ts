@@ -21,6 +21,32 @@ describe('parseArgs', () => {
     expect(parseArgs(['--version'])).toMatchObject({ command: 'version' });
   });
 
+  it('reads auth login: 127.0.0.1 callback on port 8976 unless --port or --redirect-uri', () => {
+    expect(parseArgs(['auth', 'login', '--client-id', 'abc'])).toEqual({
+      protocol: 'singer',
+      command: 'auth-login',
+      debug: false,
+      login: { clientId: 'abc', sandbox: false, port: 8976, scopes: 'api refresh_token', configOut: 'tap-salesforce.config.json', force: false, timeoutSeconds: 300, openBrowser: true },
+    });
+    expect(parseArgs(['auth', 'login', '--client-id', 'abc', '--port', '0', '--sandbox', '--no-browser', '--force', '--config-out', 'x.json', '--scopes', 'api'])).toMatchObject({
+      login: { port: 0, sandbox: true, openBrowser: false, force: true, configOut: 'x.json', scopes: 'api' },
+    });
+    expect(parseArgs(['auth', 'login', '--client-id', 'abc', '--redirect-uri', 'http://localhost:1717/OauthRedirect', '--login-url', 'https://acme.my.salesforce.com'])).toMatchObject({
+      login: { redirectUri: 'http://localhost:1717/OauthRedirect', loginUrl: 'https://acme.my.salesforce.com' },
+    });
+  });
+
+  it.each([
+    [['auth', 'login']],
+    [['auth', 'logout', '--client-id', 'a']],
+    [['auth', 'login', '--client-id', 'a', '--port', '70000']],
+    [['auth', 'login', '--client-id', 'a', '--port', 'http']],
+    [['auth', 'login', '--client-id', 'a', '--port', '8976', '--redirect-uri', 'http://127.0.0.1:1/callback']],
+    [['auth', 'login', '--client-id', 'a', '--sandbox', '--login-url', 'https://acme.my.salesforce.com']],
+  ])('refuses auth login arguments %j', (argv) => {
+    expect(() => parseArgs(argv)).toThrow(expect.objectContaining({ code: 'TAP_ARGUMENTS_INVALID', kind: 'config' }));
+  });
+
   it.each([
     [['check']],
     [['read', '--config', 'c.json']],
