@@ -269,7 +269,8 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'tap-bench-'));
   const sizes = [options.records, ...(options.big ? [options.big] : [])];
   for (const records of sizes) {
-    const { info, child } = await startEmulator(['--records', String(records), '--bulk-job-delay-ms', '50']);
+    // Clients that send no maxRecords (jsforce) get pages of 100k rows, as Salesforce caps pages by size.
+    const { info, child } = await startEmulator(['--records', String(records), '--bulk-job-delay-ms', '50', '--bulk-default-page-rows', '100000']);
     try {
       const session = await login(info);
       const columns = await benchColumns(session);

@@ -17,6 +17,7 @@ const USAGE = `Usage: emulator [options]
   --latency-ms N           delay before every response
   --bandwidth N            per-connection bandwidth cap in bytes/s
   --bulk-job-delay-ms N    time a Bulk query job takes to complete (default 200)
+  --bulk-default-page-rows N  rows per Bulk results page when the client sends no maxRecords
   --daily-api-limit N      DailyApiRequests Max (default 15000)
   --session-ttl-seconds N  session inactivity timeout (default 7200)
   --bulk-nulls empty|quoted  how Bulk CSV writes null
@@ -46,6 +47,7 @@ function parseOptions(argv: string[]): EmulatorOptions | 'help' {
       'latency-ms': { type: 'string' },
       bandwidth: { type: 'string' },
       'bulk-job-delay-ms': { type: 'string' },
+      'bulk-default-page-rows': { type: 'string' },
       'daily-api-limit': { type: 'string' },
       'session-ttl-seconds': { type: 'string' },
       'bulk-nulls': { type: 'string' },
@@ -63,6 +65,7 @@ function parseOptions(argv: string[]): EmulatorOptions | 'help' {
   set('latencyMs', integer('latency-ms', values['latency-ms']));
   set('bandwidthBytesPerSec', integer('bandwidth', values.bandwidth));
   set('bulkJobDelayMs', integer('bulk-job-delay-ms', values['bulk-job-delay-ms']));
+  set('bulkDefaultPageRows', integer('bulk-default-page-rows', values['bulk-default-page-rows']));
   set('dailyApiLimit', integer('daily-api-limit', values['daily-api-limit']));
   set('sessionTtlSeconds', integer('session-ttl-seconds', values['session-ttl-seconds']));
   const nulls = values['bulk-nulls'];
