@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '../../emulator/index.js';
-import { CLI_PATH, writeFiles } from '../helpers/run-tap.js';
+import { CLI_PATH, expectNoSecrets, secretsGiven, writeFiles } from '../helpers/run-tap.js';
 
 const SEED = Number(process.env.CRASH_SEED ?? 7);
 const KILLS = 12;
@@ -97,6 +97,7 @@ describe(`crash and resume (seed ${SEED})`, () => {
       if (killAt !== undefined) killPoints.push(killAt);
       if (state !== undefined) writeFiles({ 'state.json': state }, dir);
       const outcome = await runUntil(dir, ['--config', 'config.json', ...(state !== undefined ? ['--state', 'state.json'] : [])], killAt);
+      expectNoSecrets({ stdout: outcome.lines.map((l) => JSON.stringify(l)).join('\n'), stderr: outcome.stderr }, secretsGiven({ files: { 'config.json': config } }));
       for (const line of outcome.lines) {
         if (line.type === 'RECORD') {
           seen.get(line.stream as string)?.add((line.record as { Id: string }).Id);
