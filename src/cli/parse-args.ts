@@ -59,6 +59,7 @@ export const USAGE = `Usage:
                            [--port ${DEFAULT_CALLBACK_PORT} | --redirect-uri URL] [--scopes "${DEFAULT_SCOPES}"]
                            [--config-out FILE] [--force] [--no-browser] [--timeout SECONDS]
   Options:  --debug  log at debug level and show redacted stack traces
+            --quiet  no progress display; only warnings and errors on stderr
 `;
 
 function argumentError(message: string): ConfigError {
@@ -99,6 +100,8 @@ function parseAirbyte(command: (typeof AIRBYTE_COMMANDS)[number], rest: string[]
     .option('catalog', { type: 'string' })
     .option('state', { type: 'string' })
     .option('debug', { type: 'boolean', default: false })
+    // Read by runCli before parsing, like --debug: it sets the log level.
+    .option('quiet', { type: 'boolean' })
     .parseSync();
   if (args._.length > 0) throw argumentError(`Unexpected argument \`${String(args._[0])}\``);
   const debug = args.debug === true;
@@ -125,6 +128,7 @@ function parseSinger(argv: string[]): Invocation {
     .option('version', { type: 'boolean' })
     .option('help', { type: 'boolean', alias: 'h' })
     .option('debug', { type: 'boolean', default: false })
+    .option('quiet', { type: 'boolean' })
     .parseSync();
   const debug = args.debug === true;
   if (args._.length > 0) throw argumentError(`Unexpected argument \`${String(args._[0])}\``);

@@ -169,13 +169,14 @@ function reportError(error: TapError, protocol: Protocol, out: MessageWriter | u
 /** Runs one invocation; resolves to the exit code. Never throws. */
 export async function runCli(argv: string[], env: CliEnvironment): Promise<number> {
   const wantsDebug = argv.includes('--debug') || env.env.TAP_SALESFORCE_DEBUG === '1' || env.env.TAP_SALESFORCE_DEBUG === 'true';
+  const quiet = argv.includes('--quiet');
   const progress = createProgress({
-    mode: progressMode(env),
+    mode: quiet ? 'off' : progressMode(env),
     ...(env.stderrTty ? { stderr: env.stderrTty } : {}),
     log: (message) => logger.info(message),
   });
   const logger = createLogger({
-    level: wantsDebug ? 'debug' : (parseLogLevel(env.env.TAP_SALESFORCE_LOG_LEVEL) ?? 'info'),
+    level: wantsDebug ? 'debug' : quiet ? 'warn' : (parseLogLevel(env.env.TAP_SALESFORCE_LOG_LEVEL) ?? 'info'),
     // Log lines go above the live progress lines, never through them.
     write: (text) => progress.interleave(() => env.writeStderr(text)),
   });
@@ -210,7 +211,9 @@ export async function runCli(argv: string[], env: CliEnvironment): Promise<numbe
 function progressMode(env: CliEnvironment): ProgressMode {
   const chosen = env.env.TAP_SALESFORCE_PROGRESS;
   if (chosen === 'tty' || chosen === 'log' || chosen === 'off') return chosen === 'tty' && !env.stderrTty ? 'log' : chosen;
-  return env.stderrTty && env.env.CI !== 'true' ? 'tty' : 'log';
+  // CI services set CI (true, 1, or a name); a terminal there is emulated and its redraws clutter the log.
+  const ci = env.env.CI !== undefined && !['', '0', 'false'].includes(env.env.CI.toLowerCase());
+  return env.stderrTty && !ci && env.env.TERM !== 'dumb' ? 'tty' : 'log';
 }
 
 /** Opens a URL in the desktop's browser; silently does nothing where there is none. */

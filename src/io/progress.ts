@@ -1,7 +1,7 @@
 /**
  * Progress for people, on stderr only. On a terminal: one live line per stream (rows, rate, ETA
  * when the total is known), redrawn at most five times a second, with log lines printed above
- * it. Elsewhere: a one-line summary of the running streams every 30 seconds, so a log file still
+ * it. Elsewhere: one summary line per running stream every 30 seconds, so a log file still
  * shows a long sync moving.
  */
 import { createLogUpdate } from 'log-update';
@@ -110,12 +110,15 @@ export function createProgress(options: ProgressOptions): Progress {
   if (options.mode === 'tty') {
     const out = options.stderr!;
     const update = createLogUpdate(out, { showCursor: true });
+    const intervalMs = options.intervalMs ?? 200;
+    let drawnAt = -Infinity;
     const draw = () => {
-      if (!dirty) return;
+      if (!dirty || streams.size === 0) return;
       dirty = false;
+      drawnAt = now();
       update(render());
     };
-    timer = setInterval(draw, options.intervalMs ?? 200);
+    timer = setInterval(draw, intervalMs);
     timer.unref();
     return {
       ...base,
@@ -123,7 +126,8 @@ export function createProgress(options: ProgressOptions): Progress {
         update.clear();
         write();
         dirty = true;
-        draw();
+        // A burst of log lines must not redraw the block for each one: the timer catches up.
+        if (now() - drawnAt >= intervalMs) draw();
       },
       close: () => {
         clearInterval(timer);
@@ -134,11 +138,11 @@ export function createProgress(options: ProgressOptions): Progress {
     };
   }
 
-  // Log mode: running streams only, at a slow pace.
+  // Log mode: one line per running stream, at a slow pace.
   timer = setInterval(() => {
-    const running = [...streams].filter(([, p]) => !p.status);
-    if (running.length === 0) return;
-    options.log?.(`Progress: ${running.map(([name, p]) => renderStreamLine(name, p, now(), 0).replace(/\s{2,}/g, ' ').trim()).join('; ')}`);
+    for (const [name, p] of streams) {
+      if (!p.status) options.log?.(`Progress: ${renderStreamLine(name, p, now(), 0).replace(/\s{2,}/g, ' ').trim()}`);
+    }
   }, options.intervalMs ?? 30_000);
   timer.unref();
   return { ...base, interleave: (write) => write(), close: () => clearInterval(timer) };

@@ -47,6 +47,11 @@ describe('parseArgs', () => {
     expect(() => parseArgs(argv)).toThrow(expect.objectContaining({ code: 'TAP_ARGUMENTS_INVALID', kind: 'config' }));
   });
 
+  it('accepts --quiet on reads of both protocols', () => {
+    expect(parseArgs(['read', '--config', 'c.json', '--catalog', 'k.json', '--quiet'])).toMatchObject({ command: 'read' });
+    expect(parseArgs(['--config', 'c.json', '--quiet'])).toMatchObject({ command: 'read' });
+  });
+
   it.each([
     [['check']],
     [['read', '--config', 'c.json']],

@@ -69,3 +69,76 @@ describe('Singer metrics', () => {
     expect(buildRequestTimer({ method: 'POST', url: 'https://x/services/data/v65.0/jobs/query', seconds: 1 }).tags.status).toBe('failed');
   });
 });
+
+describe('createProgress on a terminal, edge cases', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  const terminal = () => {
+    const tty = Object.assign(new PassThrough(), { columns: 100, rows: 30, isTTY: true });
+    const writes: string[] = [];
+    tty.on('data', (c: Buffer) => writes.push(c.toString()));
+    return { tty, writes };
+  };
+
+  it('writes nothing when no stream ever started (spec, discover, errors before the read)', () => {
+    vi.useFakeTimers();
+    const { tty, writes } = terminal();
+    const progress = createProgress({ mode: 'tty', stderr: tty, now: () => Date.now() });
+    vi.advanceTimersByTime(1_000);
+    progress.interleave(() => tty.write('ERROR something\n'));
+    progress.close();
+    expect(writes.join('')).toBe('ERROR something\n');
+  });
+
+  it('redraws at most five times a second however many log lines arrive', () => {
+    vi.useFakeTimers();
+    const { tty, writes } = terminal();
+    const progress = createProgress({ mode: 'tty', stderr: tty, now: () => Date.now() });
+    progress.streamStarted('Account');
+    for (let i = 0; i < 100; i += 1) {
+      progress.records('Account', 10);
+      progress.interleave(() => tty.write(`INFO line ${i}\n`));
+      vi.advanceTimersByTime(10);
+    }
+    // 100 log lines over one second: the block is drawn about five times, not a hundred.
+    const frames = writes.filter((w) => w.includes('Account ')).length;
+    expect(frames).toBeGreaterThan(2);
+    expect(frames).toBeLessThanOrEqual(7);
+    progress.close();
+    expect(writes.join('').lastIndexOf('Account  1,000 rows')).toBeGreaterThan(writes.join('').lastIndexOf('INFO line 99'));
+  });
+});
+
+describe('createProgress off a terminal', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('logs one summary line per running stream, with share and ETA once the count is known', () => {
+    vi.useFakeTimers();
+    const logs: string[] = [];
+    const progress = createProgress({ mode: 'log', log: (m) => logs.push(m), intervalMs: 30_000, now: () => Date.now() });
+    progress.streamStarted('Account');
+    progress.streamStarted('Contact');
+    progress.estimate('Contact', 9_000);
+    vi.advanceTimersByTime(10_000);
+    progress.records('Account', 100);
+    progress.records('Contact', 3_000);
+    vi.advanceTimersByTime(20_000);
+    expect(logs).toEqual(['Progress: Account 100 rows 3 rows/s', 'Progress: Contact 3,000 / 9,000 rows 33% 100 rows/s ETA 1m00s']);
+    progress.close();
+  });
+
+  it('is silent when off', () => {
+    vi.useFakeTimers();
+    const logs: string[] = [];
+    const progress = createProgress({ mode: 'off', log: (m) => logs.push(m) });
+    progress.streamStarted('Account');
+    progress.records('Account', 5);
+    vi.advanceTimersByTime(120_000);
+    progress.close();
+    expect(logs).toEqual([]);
+  });
+});
