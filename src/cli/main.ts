@@ -17,7 +17,7 @@ function onSignal(name: 'SIGINT' | 'SIGTERM'): void {
   const code = name === 'SIGINT' ? EXIT_SIGINT : EXIT_SIGTERM;
   if (signalExit !== undefined) process.exit(code);
   signalExit = code;
-  process.stderr.write(`${new Date().toISOString()} WARN Received ${name}; stopping.\n`);
+  // runCli logs it: through its logger the line goes above the live progress, not through it.
   controller.abort(new Error(name));
 }
 process.on('SIGINT', () => onSignal('SIGINT'));

@@ -180,6 +180,7 @@ export async function runCli(argv: string[], env: CliEnvironment): Promise<numbe
     // Log lines go above the live progress lines, never through them.
     write: (text) => progress.interleave(() => env.writeStderr(text)),
   });
+  env.signal.addEventListener('abort', () => logger.warn(`Received ${env.signal.reason instanceof Error ? env.signal.reason.message : 'a signal'}; stopping.`), { once: true });
   const out = new StreamLineWriter(env.stdout);
   const protocol: Protocol = argv[0] !== undefined && !argv[0].startsWith('-') ? 'airbyte' : 'singer';
   let invocation: Invocation | undefined;
