@@ -5,7 +5,7 @@
 import { parseSoql, type Condition, type FieldRef, type Literal, type SoqlQuery } from '../soql/parse.js';
 import { buildGenerators, DAY_MS, modstampOf, type GeneratorContext, type RowGenerator } from './generate.js';
 import { indexOfId, isWellFormedId, makeId } from './ids.js';
-import { describeObject, globalEntry, OBJECTS, type FieldSpec, type ObjectSpec } from './schema.js';
+import { describeObject, globalEntry, nameEntityField, OBJECTS, type FieldSpec, type ObjectSpec } from './schema.js';
 import {
   OrgError,
   type FieldDescribe,
@@ -158,6 +158,7 @@ export function createOrg(options: OrgOptions & { anchorMs?: number; objects?: O
         throw invalidField(q, ref, `Didn't understand relationship '${name}' in field path. If you are attempting to use a custom relationship, be sure to append the '__r' after the custom relationship name. Please reference your WSDL or the describe call for the appropriate names.`);
       }
       const spec = current.fields[refField]!;
+      if (spec.referenceTo!.length > 1) return resolvePolymorphic(q, ref, k, current, rowOf, refField, relationships, relationshipTypes, steps);
       const target = objectOf(spec.referenceTo![0]!);
       if (!target) throw invalidField(q, ref, `Didn't understand relationship '${name}' in field path.`);
       const from = current;
@@ -216,6 +217,44 @@ export function createOrg(options: OrgOptions & { anchorMs?: number; objects?: O
       column: { path: canonical, relationships, relationshipTypes, field: describeFor(owner, DEFAULT_API_VERSION).fields[f] as FieldDescribe },
       accessor, steps, type: spec.type,
     };
+  };
+
+  /**
+   * A polymorphic relationship (Task.Who, Lead.Owner) lands on the `Name` entity: a few fields
+   * common to every target, read from whichever object the id belongs to; it is the last step.
+   */
+  const resolvePolymorphic = (
+    q: SoqlQuery, ref: FieldRef, k: number, from: ObjectState, parentRow: (row: number) => number, refField: number,
+    relationships: string[], relationshipTypes: string[], steps: Resolved['steps'],
+  ): Resolved => {
+    const spec = from.fields[refField]!;
+    if (k !== ref.path.length - 2) {
+      throw invalidField(q, ref, `Didn't understand relationship '${ref.path[k + 1]}' in field path. If you are attempting to use a custom relationship, be sure to append the '__r' after the custom relationship name. Please reference your WSDL or the describe call for the appropriate names.`);
+    }
+    const last = ref.path[k + 1]!;
+    const field = nameEntityField(last);
+    if (!field) {
+      throw invalidField(q, ref, `No such column '${last}' on entity 'Name'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name. Please reference your WSDL or the describe call for the appropriate names.`);
+    }
+    const parentId: Accessor = (row) => {
+      const r = parentRow(row);
+      return r < 0 ? null : value(from, r, refField);
+    };
+    const key = last.toLowerCase();
+    const accessor: Accessor = (row) => {
+      const id = parentId(row);
+      const target = typeof id === 'string' ? rowOfId(id) : undefined;
+      if (!target) return null;
+      const [o, r] = target;
+      if (key === 'type') return o.spec.name;
+      // Name is the record's name field, whatever it is called (a Case's CaseNumber).
+      const f = key === 'name' ? o.fields.findIndex((x) => x.nameField ?? x.name === 'Name') : o.fieldIndex.get(key);
+      return f === undefined || f < 0 ? null : value(o, r, f);
+    };
+    relationships.push(spec.relationshipName!);
+    relationshipTypes.push('Name');
+    steps.push({ prefix: relationships.join('.'), type: 'Name', parentId });
+    return { column: { path: [...relationships, field.name].join('.'), relationships, relationshipTypes, field }, accessor, steps, type: field.type };
   };
 
   const compileCondition = (q: SoqlQuery, root: ObjectState, c: Condition): ((row: number) => boolean) => {
@@ -373,7 +412,7 @@ export function createOrg(options: OrgOptions & { anchorMs?: number; objects?: O
           const parents: QueryRow['parents'] = {};
           for (const [prefix, step] of steps) {
             const id = step.parentId(row);
-            parents[prefix] = typeof id === 'string' ? { type: step.type, id } : null;
+            parents[prefix] = typeof id !== 'string' ? null : step.type === 'Name' ? { type: 'Name', id, sobject: rowOfId(id)?.[0].spec.name ?? 'Name' } : { type: step.type, id };
           }
           yield { type: root.spec.name, id: value(root, row, idField) as string, values, parents };
         }

@@ -22,12 +22,18 @@ export interface FieldSpec {
   updateable?: boolean;
   externalId?: boolean;
   extraTypeInfo?: string;
+  /** Auto-number fields (Case.CaseNumber): text the org assigns on insert. */
+  autoNumber?: boolean;
+  /** The record's name field when it is not called `Name` (Case.CaseNumber, Task.Subject). */
+  nameField?: boolean;
 }
 
 export interface ObjectSpec {
   name: string;
   keyPrefix: string | null;
   label: string;
+  /** Default: the label with an s. */
+  labelPlural?: string;
   custom?: boolean;
   queryable?: boolean;
   deprecatedAndHidden?: boolean;
@@ -40,6 +46,8 @@ export interface ObjectSpec {
   fields: FieldSpec[];
   associateEntityType?: string | null;
   associateParentEntity?: string | null;
+  /** Records can be merged (Account, Contact, Lead, Case). */
+  mergeable?: boolean;
 }
 
 const SOAP_TYPES: Record<string, string> = {
@@ -244,6 +252,201 @@ export const OBJECTS: ObjectSpec[] = [
   { name: 'UriEventStream', keyPrefix: null, label: 'URI Event Stream', ratio: 0, queryable: false, fields: [idField(), { name: 'EventDate', type: 'datetime' }] },
   { name: 'AccountChangeEvent', keyPrefix: null, label: 'Account Change Event', ratio: 0, associateEntityType: 'ChangeEvent', associateParentEntity: 'Account', fields: [idField(), { name: 'ReplayId', type: 'string', length: 40 }] },
   { name: 'LegacyNote__c', keyPrefix: 'a03', label: 'Legacy Note', custom: true, ratio: 0, deprecatedAndHidden: true, fields: [idField(), { name: 'Name', type: 'string', length: 80 }, ...audit()] },
+  // Sales and service objects, with Salesforce's standard field names, types and picklists.
+  // Appended after the objects above so those keep their generated values.
+  {
+    name: 'Lead', keyPrefix: '00Q', label: 'Lead', ratio: 1, mergeable: true,
+    fields: [
+      idField(), isDeleted(),
+      { name: 'MasterRecordId', type: 'reference', referenceTo: ['Lead'], relationshipName: 'MasterRecord', createable: false, updateable: false },
+      { name: 'LastName', type: 'string', length: 80, nillable: false },
+      { name: 'FirstName', type: 'string', length: 40 },
+      { name: 'Salutation', type: 'picklist', length: 40, picklist: ['Mr.', 'Ms.', 'Mrs.', 'Dr.', 'Prof.'] },
+      { name: 'Name', type: 'string', length: 121, createable: false, updateable: false },
+      { name: 'Title', type: 'string', length: 128 },
+      { name: 'Company', type: 'string', length: 255, nillable: false },
+      ...address(''),
+      { name: 'Phone', type: 'phone', length: 40 },
+      { name: 'MobilePhone', type: 'phone', length: 40 },
+      { name: 'Fax', type: 'phone', length: 40 },
+      { name: 'Email', type: 'email', length: 80 },
+      { name: 'Website', type: 'url', length: 255 },
+      { name: 'Description', type: 'textarea', length: 32000 },
+      { name: 'LeadSource', type: 'picklist', length: 255, picklist: ['Web', 'Phone Inquiry', 'Partner Referral', 'Purchased List', 'Other'] },
+      { name: 'Status', type: 'picklist', length: 255, nillable: false, picklist: ['Open - Not Contacted', 'Working - Contacted', 'Closed - Converted', 'Closed - Not Converted'] },
+      { name: 'Industry', type: 'picklist', length: 255, picklist: INDUSTRIES },
+      { name: 'Rating', type: 'picklist', length: 40, picklist: ['Hot', 'Warm', 'Cold'] },
+      { name: 'AnnualRevenue', type: 'currency', precision: 18, scale: 0 },
+      { name: 'NumberOfEmployees', type: 'int', length: 8 },
+      { name: 'OwnerId', type: 'reference', referenceTo: ['Group', 'User'], relationshipName: 'Owner', nillable: false },
+      { name: 'HasOptedOutOfEmail', type: 'boolean', nillable: false },
+      { name: 'IsConverted', type: 'boolean', nillable: false, createable: false, updateable: false },
+      { name: 'ConvertedDate', type: 'date', createable: false, updateable: false },
+      { name: 'ConvertedAccountId', type: 'reference', referenceTo: ['Account'], relationshipName: 'ConvertedAccount', createable: false, updateable: false },
+      { name: 'ConvertedContactId', type: 'reference', referenceTo: ['Contact'], relationshipName: 'ConvertedContact', createable: false, updateable: false },
+      { name: 'ConvertedOpportunityId', type: 'reference', referenceTo: ['Opportunity'], relationshipName: 'ConvertedOpportunity', createable: false, updateable: false },
+      { name: 'IsUnreadByOwner', type: 'boolean', nillable: false },
+      ...audit(),
+      { name: 'LastActivityDate', type: 'date', createable: false, updateable: false },
+    ],
+  },
+  {
+    name: 'Campaign', keyPrefix: '701', label: 'Campaign', ratio: 0.01, minRows: 10,
+    fields: [
+      idField(), isDeleted(),
+      { name: 'Name', type: 'string', length: 80, nillable: false },
+      { name: 'ParentId', type: 'reference', referenceTo: ['Campaign'], relationshipName: 'Parent' },
+      { name: 'Type', type: 'picklist', length: 255, picklist: ['Advertisement', 'Banner Ads', 'Conference', 'Direct Mail', 'Email', 'Partners', 'Public Relations', 'Referral Program', 'Telemarketing', 'Trade Show', 'Webinar', 'Other'] },
+      { name: 'Status', type: 'picklist', length: 255, picklist: ['Planned', 'In Progress', 'Completed', 'Aborted'] },
+      { name: 'StartDate', type: 'date' },
+      { name: 'EndDate', type: 'date' },
+      { name: 'ExpectedRevenue', type: 'currency', precision: 18, scale: 0 },
+      { name: 'BudgetedCost', type: 'currency', precision: 18, scale: 0 },
+      { name: 'ActualCost', type: 'currency', precision: 18, scale: 0 },
+      { name: 'ExpectedResponse', type: 'percent', precision: 10, scale: 2 },
+      { name: 'NumberSent', type: 'double', precision: 18, scale: 0 },
+      { name: 'IsActive', type: 'boolean', nillable: false },
+      { name: 'Description', type: 'textarea', length: 32000 },
+      { name: 'NumberOfLeads', type: 'int', length: 9, nillable: false, createable: false, updateable: false },
+      { name: 'NumberOfConvertedLeads', type: 'int', length: 9, nillable: false, createable: false, updateable: false },
+      { name: 'NumberOfContacts', type: 'int', length: 9, nillable: false, createable: false, updateable: false },
+      { name: 'NumberOfResponses', type: 'int', length: 9, nillable: false, createable: false, updateable: false },
+      { name: 'NumberOfOpportunities', type: 'int', length: 9, nillable: false, createable: false, updateable: false },
+      { name: 'NumberOfWonOpportunities', type: 'int', length: 9, nillable: false, createable: false, updateable: false },
+      { name: 'AmountAllOpportunities', type: 'currency', precision: 18, scale: 0, nillable: false, createable: false, updateable: false },
+      { name: 'AmountWonOpportunities', type: 'currency', precision: 18, scale: 0, nillable: false, createable: false, updateable: false },
+      { name: 'OwnerId', type: 'reference', referenceTo: ['User'], relationshipName: 'Owner', nillable: false },
+      ...audit(),
+      { name: 'LastActivityDate', type: 'date', createable: false, updateable: false },
+    ],
+  },
+  {
+    name: 'Product2', keyPrefix: '01t', label: 'Product', ratio: 0.02, minRows: 20,
+    fields: [
+      idField(),
+      { name: 'Name', type: 'string', length: 255, nillable: false },
+      { name: 'ProductCode', type: 'string', length: 255 },
+      { name: 'Description', type: 'textarea', length: 4000 },
+      { name: 'IsActive', type: 'boolean', nillable: false },
+      { name: 'Family', type: 'picklist', length: 40, picklist: ['Hardware', 'Software', 'Services', 'Support', 'Training'] },
+      { name: 'QuantityUnitOfMeasure', type: 'picklist', length: 255, picklist: ['Each', 'Hour', 'Day', 'Month', 'License'] },
+      { name: 'StockKeepingUnit', type: 'string', length: 180 },
+      { name: 'DisplayUrl', type: 'url', length: 1000 },
+      { name: 'ExternalId', type: 'string', length: 255 },
+      ...audit(),
+      { name: 'IsArchived', type: 'boolean', nillable: false, createable: false, updateable: false },
+      isDeleted(),
+    ],
+  },
+  {
+    name: 'Pricebook2', keyPrefix: '01s', label: 'Price Book', ratio: 0, minRows: 2,
+    fields: [
+      idField(), isDeleted(),
+      { name: 'Name', type: 'string', length: 255, nillable: false },
+      ...audit(),
+      { name: 'IsActive', type: 'boolean', nillable: false },
+      { name: 'IsArchived', type: 'boolean', nillable: false, createable: false, updateable: false },
+      { name: 'Description', type: 'string', length: 255 },
+      { name: 'IsStandard', type: 'boolean', nillable: false, createable: false, updateable: false },
+    ],
+  },
+  {
+    // One entry per product, in the standard price book: the same ratio and minimum as Product2.
+    name: 'PricebookEntry', keyPrefix: '01u', label: 'Price Book Entry', labelPlural: 'Price Book Entries', ratio: 0.02, minRows: 20,
+    fields: [
+      idField(),
+      { name: 'Name', type: 'string', length: 255, createable: false, updateable: false },
+      { name: 'Pricebook2Id', type: 'reference', referenceTo: ['Pricebook2'], relationshipName: 'Pricebook2', nillable: false, updateable: false },
+      { name: 'Product2Id', type: 'reference', referenceTo: ['Product2'], relationshipName: 'Product2', nillable: false, updateable: false },
+      { name: 'UnitPrice', type: 'currency', precision: 18, scale: 2, nillable: false },
+      { name: 'IsActive', type: 'boolean', nillable: false },
+      { name: 'UseStandardPrice', type: 'boolean', nillable: false },
+      ...audit(),
+      { name: 'ProductCode', type: 'string', length: 255, createable: false, updateable: false },
+      isDeleted(),
+      { name: 'IsArchived', type: 'boolean', nillable: false, createable: false, updateable: false },
+    ],
+  },
+  {
+    name: 'OpportunityLineItem', keyPrefix: '00k', label: 'Opportunity Product', ratio: 2,
+    fields: [
+      idField(),
+      { name: 'OpportunityId', type: 'reference', referenceTo: ['Opportunity'], relationshipName: 'Opportunity', nillable: false, updateable: false },
+      { name: 'SortOrder', type: 'int', length: 9 },
+      { name: 'PricebookEntryId', type: 'reference', referenceTo: ['PricebookEntry'], relationshipName: 'PricebookEntry', updateable: false },
+      { name: 'Product2Id', type: 'reference', referenceTo: ['Product2'], relationshipName: 'Product2', updateable: false },
+      { name: 'ProductCode', type: 'string', length: 255, createable: false, updateable: false },
+      { name: 'Name', type: 'string', length: 376, createable: false, updateable: false },
+      { name: 'Quantity', type: 'double', precision: 12, scale: 2, nillable: false },
+      { name: 'TotalPrice', type: 'currency', precision: 18, scale: 2 },
+      { name: 'UnitPrice', type: 'currency', precision: 18, scale: 2 },
+      { name: 'ListPrice', type: 'currency', precision: 18, scale: 2, createable: false, updateable: false },
+      { name: 'ServiceDate', type: 'date' },
+      { name: 'Description', type: 'string', length: 255 },
+      ...audit(),
+      isDeleted(),
+    ],
+  },
+  {
+    name: 'Case', keyPrefix: '500', label: 'Case', ratio: 0.5, mergeable: true,
+    fields: [
+      idField(), isDeleted(),
+      { name: 'MasterRecordId', type: 'reference', referenceTo: ['Case'], relationshipName: 'MasterRecord', createable: false, updateable: false },
+      { name: 'CaseNumber', type: 'string', length: 30, nillable: false, createable: false, updateable: false, autoNumber: true, nameField: true },
+      { name: 'ContactId', type: 'reference', referenceTo: ['Contact'], relationshipName: 'Contact' },
+      { name: 'AccountId', type: 'reference', referenceTo: ['Account'], relationshipName: 'Account' },
+      { name: 'ParentId', type: 'reference', referenceTo: ['Case'], relationshipName: 'Parent' },
+      { name: 'SuppliedName', type: 'string', length: 80 },
+      { name: 'SuppliedEmail', type: 'email', length: 80 },
+      { name: 'SuppliedPhone', type: 'string', length: 40 },
+      { name: 'SuppliedCompany', type: 'string', length: 80 },
+      { name: 'Type', type: 'picklist', length: 255, picklist: ['Mechanical', 'Electrical', 'Electronic', 'Structural', 'Other'] },
+      { name: 'Status', type: 'picklist', length: 255, picklist: ['New', 'Working', 'Escalated', 'Closed'] },
+      { name: 'Reason', type: 'picklist', length: 255, picklist: ['Installation', 'Equipment Complexity', 'Performance', 'Breakdown', 'Equipment Design', 'Feedback', 'Other'] },
+      { name: 'Origin', type: 'picklist', length: 255, picklist: ['Phone', 'Email', 'Web'] },
+      { name: 'Subject', type: 'string', length: 255 },
+      { name: 'Priority', type: 'picklist', length: 255, picklist: ['High', 'Medium', 'Low'] },
+      { name: 'Description', type: 'textarea', length: 32000 },
+      { name: 'IsClosed', type: 'boolean', nillable: false, createable: false, updateable: false },
+      { name: 'ClosedDate', type: 'datetime', createable: false, updateable: false },
+      { name: 'IsEscalated', type: 'boolean', nillable: false },
+      { name: 'OwnerId', type: 'reference', referenceTo: ['Group', 'User'], relationshipName: 'Owner', nillable: false },
+      ...audit(),
+      { name: 'ContactPhone', type: 'phone', length: 40, createable: false, updateable: false },
+      { name: 'ContactMobile', type: 'phone', length: 40, createable: false, updateable: false },
+      { name: 'ContactEmail', type: 'email', length: 80, createable: false, updateable: false },
+    ],
+  },
+  {
+    name: 'Task', keyPrefix: '00T', label: 'Task', ratio: 2,
+    fields: [
+      idField(),
+      { name: 'WhoId', type: 'reference', referenceTo: ['Contact', 'Lead'], relationshipName: 'Who' },
+      { name: 'WhatId', type: 'reference', referenceTo: ['Account', 'Campaign', 'Case', 'Opportunity', 'Product2'], relationshipName: 'What' },
+      { name: 'Subject', type: 'combobox', length: 255, picklist: ['Call', 'Send Letter', 'Send Quote', 'Other'], nameField: true },
+      { name: 'ActivityDate', type: 'date' },
+      { name: 'Status', type: 'picklist', length: 40, nillable: false, picklist: ['Not Started', 'In Progress', 'Completed', 'Waiting on someone else', 'Deferred'] },
+      { name: 'Priority', type: 'picklist', length: 40, nillable: false, picklist: ['High', 'Normal', 'Low'] },
+      { name: 'IsHighPriority', type: 'boolean', nillable: false, createable: false, updateable: false },
+      { name: 'OwnerId', type: 'reference', referenceTo: ['Group', 'User'], relationshipName: 'Owner', nillable: false },
+      { name: 'Description', type: 'textarea', length: 32000 },
+      { name: 'Type', type: 'picklist', length: 40, picklist: ['Call', 'Email', 'Meeting', 'Other'] },
+      isDeleted(),
+      { name: 'AccountId', type: 'reference', referenceTo: ['Account'], relationshipName: 'Account', createable: false, updateable: false },
+      { name: 'IsClosed', type: 'boolean', nillable: false, createable: false, updateable: false },
+      ...audit(),
+      { name: 'IsArchived', type: 'boolean', nillable: false, createable: false, updateable: false },
+      { name: 'CallDurationInSeconds', type: 'int', length: 8 },
+      { name: 'CallType', type: 'picklist', length: 40, picklist: ['Internal', 'Inbound', 'Outbound'] },
+      { name: 'CallDisposition', type: 'string', length: 255 },
+      { name: 'CallObject', type: 'string', length: 255 },
+      { name: 'ReminderDateTime', type: 'datetime' },
+      { name: 'IsReminderSet', type: 'boolean', nillable: false },
+      { name: 'IsRecurrence', type: 'boolean', nillable: false },
+      { name: 'TaskSubtype', type: 'picklist', length: 40, picklist: ['Task', 'Email', 'ListEmail', 'Cadence', 'Call', 'LinkedIn'], updateable: false },
+      { name: 'CompletedDateTime', type: 'datetime', createable: false, updateable: false },
+    ],
+  },
 ];
 
 const GENERATED_FIELD_TYPES: Pick<FieldSpec, 'type' | 'length'>[] = [
@@ -268,6 +471,27 @@ export function generatedObjects(count: number): ObjectSpec[] {
   });
 }
 
+/** Fields of the `Name` entity a polymorphic relationship lands on (Task.Who.Name, Lead.Owner.Email). */
+const NAME_ENTITY_FIELDS: FieldSpec[] = [
+  { name: 'Id', type: 'id' },
+  { name: 'Name', type: 'string', length: 255 },
+  { name: 'Type', type: 'picklist', length: 40 },
+  { name: 'FirstName', type: 'string', length: 40 },
+  { name: 'LastName', type: 'string', length: 80 },
+  { name: 'Alias', type: 'string', length: 8 },
+  { name: 'Email', type: 'email', length: 80 },
+  { name: 'Phone', type: 'phone', length: 40 },
+  { name: 'Title', type: 'string', length: 80 },
+  { name: 'IsActive', type: 'boolean' },
+  { name: 'Username', type: 'string', length: 80 },
+].map((f) => ({ ...f, createable: false, updateable: false }));
+
+/** A field of the `Name` entity (case-insensitive), or undefined. */
+export function nameEntityField(name: string): FieldDescribe | undefined {
+  const spec = NAME_ENTITY_FIELDS.find((f) => f.name.toLowerCase() === name.toLowerCase());
+  return spec ? describeField(spec, 'Name') : undefined;
+}
+
 function describeField(spec: FieldSpec, objectName: string): FieldDescribe {
   const text = TEXT_TYPES.has(spec.type);
   const length = text ? spec.length ?? 255 : spec.type === 'id' || spec.type === 'reference' ? 18 : 0;
@@ -277,7 +501,7 @@ function describeField(spec: FieldSpec, objectName: string): FieldDescribe {
   const field: Record<string, unknown> = {
     aggregatable: !['textarea', 'address', 'location', 'base64', 'json', 'anyType'].includes(spec.type) || (spec.type === 'textarea' && length <= 255),
     aiPredictionField: false,
-    autoNumber: false,
+    autoNumber: spec.autoNumber ?? false,
     byteLength: text ? length * 3 : length,
     calculated,
     calculatedFormula: spec.calculatedFormula ?? null,
@@ -303,14 +527,14 @@ function describeField(spec: FieldSpec, objectName: string): FieldDescribe {
     groupable: ['string', 'id', 'reference', 'picklist', 'boolean', 'date', 'email', 'phone', 'url', 'combobox', 'int'].includes(spec.type),
     highScaleNumber: false,
     htmlFormatted: false,
-    idLookup: spec.type === 'id' || (spec.name === 'Name' && objectName !== 'User') || spec.name === 'Username' || spec.externalId === true,
+    idLookup: spec.type === 'id' || (spec.name === 'Name' && objectName !== 'User') || spec.name === 'Username' || spec.externalId === true || spec.autoNumber === true,
     inlineHelpText: null,
     label: labelOf(spec.name),
     length,
     mask: spec.type === 'encryptedstring' ? 'lastFour' : null,
     maskType: spec.type === 'encryptedstring' ? 'all' : null,
     name: spec.name,
-    nameField: spec.name === 'Name',
+    nameField: spec.nameField ?? spec.name === 'Name',
     namePointing: false,
     nillable: spec.type === 'id' ? false : nillable,
     permissionable: !system && nillable && spec.type !== 'id',
@@ -372,11 +596,11 @@ export function describeObject(spec: ObjectSpec, version: string, children: { ch
     isSubtype: false,
     keyPrefix: spec.keyPrefix,
     label: spec.label,
-    labelPlural: `${spec.label}s`,
+    labelPlural: spec.labelPlural ?? `${spec.label}s`,
     layoutable: queryable,
     listviewable: null,
     lookupLayoutable: null,
-    mergeable: spec.name === 'Account' || spec.name === 'Contact',
+    mergeable: spec.mergeable ?? (spec.name === 'Account' || spec.name === 'Contact'),
     mruEnabled: queryable,
     name: spec.name,
     namedLayoutInfos: [],
@@ -402,7 +626,7 @@ export function globalEntry(spec: ObjectSpec, version: string): GlobalSObject {
     activateable: false, associateEntityType: spec.associateEntityType ?? null, associateParentEntity: spec.associateParentEntity ?? null,
     createable: queryable, custom: spec.custom ?? false, customSetting: false, deepCloneable: false, deletable: queryable,
     deprecatedAndHidden: spec.deprecatedAndHidden ?? false, feedEnabled: !spec.custom, hasSubtypes: false, isInterface: false, isSubtype: false,
-    keyPrefix: spec.keyPrefix, label: spec.label, labelPlural: `${spec.label}s`, layoutable: queryable, mergeable: spec.name === 'Account',
+    keyPrefix: spec.keyPrefix, label: spec.label, labelPlural: spec.labelPlural ?? `${spec.label}s`, layoutable: queryable, mergeable: spec.mergeable ?? spec.name === 'Account',
     mruEnabled: queryable, name: spec.name, queryable, replicateable: queryable, retrieveable: queryable, searchable: queryable,
     triggerable: queryable, undeletable: queryable, updateable: queryable,
     urls: { rowTemplate: `/services/data/v${version}/sobjects/${spec.name}/{ID}`, describe: `/services/data/v${version}/sobjects/${spec.name}/describe`, sobject: `/services/data/v${version}/sobjects/${spec.name}` },

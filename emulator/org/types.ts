@@ -62,9 +62,10 @@ export interface QueryRow {
   values: FieldValue[];
   /**
    * For each relationship prefix used by the columns (`"Owner"`, `"Account.Owner"`), the parent
-   * it resolved to, or null when the lookup is empty (REST renders `"Owner": null`).
+   * it resolved to, or null when the lookup is empty (REST renders `"Owner": null`). Through a
+   * polymorphic relationship `type` is `Name` and `sobject` the parent's own object.
    */
-  parents: Record<string, { type: string; id: string } | null>;
+  parents: Record<string, { type: string; id: string; sobject?: string } | null>;
 }
 
 export interface PreparedQuery {

@@ -58,13 +58,13 @@ export function renderQueryRow(version: string, query: PreparedQuery, row: Query
     for (let r = 0; r < rels.length && target; r++) {
       const name = rels[r]!;
       prefix = prefix ? `${prefix}.${name}` : name;
-      const parent: { type: string; id: string } | null | undefined = row.parents[prefix];
+      const parent: QueryRow['parents'][string] | undefined = row.parents[prefix];
       const existing: unknown = target[name];
       if (existing === undefined) {
-        target[name] = parent ? { attributes: { type: parent.type, url: recordUrl(version, parent.type, parent.id) } } : null;
+        target[name] = parent ? { attributes: { type: parent.type, url: recordUrl(version, parent.sobject ?? parent.type, parent.id) } } : null;
       }
       target = (target[name] as Record<string, unknown> | null) ?? null;
-      if (parent) owner = parent;
+      if (parent) owner = { type: parent.sobject ?? parent.type, id: parent.id };
     }
     if (!target) continue;
     const field = column.field;

@@ -75,6 +75,96 @@ describe('generated data', () => {
   });
 });
 
+describe('sales and service objects', () => {
+  const values = (soql: string) => rows(soql, true).map((r) => r.values);
+  const ids = (sobject: string) => new Set(rows(`SELECT Id FROM ${sobject}`, true).map((r) => r.id));
+
+  it('describe the standard fields with their Salesforce types', () => {
+    const types = (name: string) => Object.fromEntries(org.describe(name)!.fields.map((f) => [f.name, f.type]));
+    expect(types('Lead')).toMatchObject({ Company: 'string', Status: 'picklist', Email: 'email', Address: 'address', Latitude: 'double', GeocodeAccuracy: 'picklist', IsConverted: 'boolean', ConvertedAccountId: 'reference', SystemModstamp: 'datetime', IsDeleted: 'boolean', OwnerId: 'reference' });
+    expect(types('OpportunityLineItem')).toMatchObject({ OpportunityId: 'reference', PricebookEntryId: 'reference', Product2Id: 'reference', Quantity: 'double', UnitPrice: 'currency', TotalPrice: 'currency', ServiceDate: 'date' });
+    expect(types('Case')).toMatchObject({ CaseNumber: 'string', Status: 'picklist', Priority: 'picklist', Origin: 'picklist', Subject: 'string', Description: 'textarea', AccountId: 'reference', ContactId: 'reference', IsClosed: 'boolean', ClosedDate: 'datetime' });
+    expect(types('Task')).toMatchObject({ Subject: 'combobox', ActivityDate: 'date', Status: 'picklist', Priority: 'picklist', WhoId: 'reference', WhatId: 'reference', IsClosed: 'boolean', ReminderDateTime: 'datetime' });
+    expect(types('Campaign')).toMatchObject({ Name: 'string', Type: 'picklist', Status: 'picklist', StartDate: 'date', EndDate: 'date', BudgetedCost: 'currency', ActualCost: 'currency', ExpectedRevenue: 'currency', NumberOfLeads: 'int', IsActive: 'boolean', ParentId: 'reference' });
+    expect(types('Product2')).toMatchObject({ Name: 'string', ProductCode: 'string', Description: 'textarea', IsActive: 'boolean', Family: 'picklist', QuantityUnitOfMeasure: 'picklist' });
+    const caseNumber = org.describe('Case')!.fields.find((f) => f.name === 'CaseNumber')!;
+    expect(caseNumber).toMatchObject({ autoNumber: true, nameField: true, createable: false });
+    const who = org.describe('Task')!.fields.find((f) => f.name === 'WhoId')!;
+    expect(who).toMatchObject({ referenceTo: ['Contact', 'Lead'], relationshipName: 'Who', polymorphicForeignKey: true });
+    expect(org.describe('Lead')!.fields.filter((f) => f.compoundFieldName === 'Address').map((f) => f.name)).toEqual(['Street', 'City', 'State', 'PostalCode', 'Country', 'Latitude', 'Longitude', 'GeocodeAccuracy']);
+  });
+
+  it('scale with records like the other objects', () => {
+    const small = createOrg({ seed: 3, records: 100 });
+    for (const [name, per] of [['Lead', 1], ['OpportunityLineItem', 2], ['Case', 0.5], ['Task', 2]] as const) {
+      expect(org.rowCount(name), name).toBe(500 * per);
+      expect(small.rowCount(name), name).toBe(100 * per);
+    }
+    expect(org.rowCount('PricebookEntry')).toBe(org.rowCount('Product2'));
+  });
+
+  it('point every lookup at a row of the org, polymorphic ones included', () => {
+    const checks: [string, string, string[]][] = [
+      ['Lead', 'ConvertedAccountId', ['Account']], ['Lead', 'ConvertedContactId', ['Contact']], ['Lead', 'OwnerId', ['User']],
+      ['OpportunityLineItem', 'OpportunityId', ['Opportunity']], ['OpportunityLineItem', 'PricebookEntryId', ['PricebookEntry']], ['OpportunityLineItem', 'Product2Id', ['Product2']],
+      ['Case', 'AccountId', ['Account']], ['Case', 'ContactId', ['Contact']], ['Case', 'ParentId', ['Case']],
+      ['Task', 'WhoId', ['Contact', 'Lead']], ['Task', 'WhatId', ['Account', 'Opportunity', 'Case', 'Campaign']], ['Campaign', 'ParentId', ['Campaign']],
+      ['PricebookEntry', 'Product2Id', ['Product2']], ['PricebookEntry', 'Pricebook2Id', ['Pricebook2']],
+    ];
+    for (const [sobject, field, targets] of checks) {
+      const known = new Set(targets.flatMap((t) => [...ids(t)]));
+      const refs = values(`SELECT ${field} FROM ${sobject}`).map((v) => v[0]).filter((v): v is string => v !== null);
+      expect(refs.length, `${sobject}.${field}`).toBeGreaterThan(0);
+      for (const id of refs) expect(known.has(id), `${sobject}.${field} = ${id}`).toBe(true);
+    }
+    const whoTypes = new Set(values('SELECT Who.Type FROM Task WHERE WhoId != null').map((v) => v[0]));
+    expect(whoTypes).toEqual(new Set(['Contact', 'Lead']));
+  });
+
+  it('keep dependent fields consistent: conversions, closed cases and tasks, line item prices', () => {
+    for (const [status, converted, date, account, contact] of values('SELECT Status, IsConverted, ConvertedDate, ConvertedAccountId, ConvertedContactId FROM Lead')) {
+      expect(status === 'Closed - Converted').toBe(converted);
+      expect(date !== null && account !== null && contact !== null).toBe(converted);
+    }
+    for (const [status, closed, closedDate, created, stamp] of values('SELECT Status, IsClosed, ClosedDate, CreatedDate, SystemModstamp FROM Case')) {
+      expect(status === 'Closed').toBe(closed);
+      expect(closedDate !== null).toBe(closed);
+      if (closedDate !== null) expect(created! <= closedDate && closedDate <= stamp!).toBe(true);
+    }
+    for (const [status, closed, completed, priority, high] of values('SELECT Status, IsClosed, CompletedDateTime, Priority, IsHighPriority FROM Task')) {
+      expect(status === 'Completed').toBe(closed);
+      expect(completed !== null).toBe(closed);
+      expect(priority === 'High').toBe(high);
+    }
+    const products = new Map(values('SELECT Id, ProductCode, Name FROM Product2').map(([id, code, name]) => [id, { code, name }]));
+    const prices = new Map(values('SELECT Product2Id, UnitPrice FROM PricebookEntry').map(([product, price]) => [product, price]));
+    for (const [product, code, quantity, unit, total, list, name, opportunity] of values('SELECT Product2Id, ProductCode, Quantity, UnitPrice, TotalPrice, ListPrice, Name, Opportunity.Name FROM OpportunityLineItem')) {
+      expect(code).toBe(products.get(product)!.code);
+      expect(list).toBe(prices.get(product));
+      expect(unit as number).toBeLessThanOrEqual(list as number);
+      expect(total).toBeCloseTo((quantity as number) * (unit as number), 2);
+      expect(name).toBe(`${opportunity as string} ${products.get(product)!.name as string}`);
+    }
+    for (const [start, end, leads, converted, opportunities, won] of values('SELECT StartDate, EndDate, NumberOfLeads, NumberOfConvertedLeads, NumberOfOpportunities, NumberOfWonOpportunities FROM Campaign')) {
+      expect(start! < end!).toBe(true);
+      expect(converted as number).toBeLessThanOrEqual(leads as number);
+      expect(won as number).toBeLessThanOrEqual(opportunities as number);
+    }
+  });
+
+  it('resolve polymorphic relationships through the Name entity', () => {
+    const [row] = rows("SELECT Id, Who.Name, Who.Type, What.Name FROM Task WHERE Who.Type = 'Lead' AND What.Type = 'Case' LIMIT 1");
+    expect(row!.values[2]).toBe('Lead');
+    expect(row!.parents.Who).toMatchObject({ type: 'Name', sobject: 'Lead' });
+    expect(row!.values[3]).toMatch(/^\d{8}$/);
+    const lead = rows(`SELECT Name FROM Lead WHERE Id = '${row!.parents.Who!.id}'`)[0]!;
+    expect(row!.values[1]).toBe(lead.values[0]);
+    expect(rows('SELECT Owner.Name FROM Lead LIMIT 1')[0]!.parents.Owner).toMatchObject({ type: 'Name', sobject: 'User' });
+    expect(orgError(() => org.prepareQuery('SELECT Who.Company FROM Task', { includeDeleted: false })).message).toMatch(/No such column 'Company' on entity 'Name'/);
+    expect(orgError(() => org.prepareQuery('SELECT What.Owner.Name FROM Task', { includeDeleted: false })).errorCode).toBe('INVALID_FIELD');
+  });
+});
+
 describe('SOQL', () => {
   it('filters with comparisons, LIKE, IN, NOT, AND/OR and parentheses', () => {
     const all = rows("SELECT Id, Rating, NumberOfEmployees FROM Account");

@@ -209,6 +209,14 @@ describe('query', () => {
     if (address) expect(Object.keys(address)).toEqual([...Object.keys(address)].sort());
   });
 
+  it('renders a polymorphic parent as the Name entity with the record URL of its own object', async () => {
+    const soql = "SELECT Id, Who.Name, What.Type FROM Task WHERE Who.Type = 'Lead' AND WhatId != null LIMIT 1";
+    const [rec] = (await api(em, token, q(soql))).json<QueryPage>().records;
+    const [row] = [...em.org.prepareQuery(soql, { includeDeleted: false }).rows()];
+    expect(rec!['Who']).toEqual({ attributes: { type: 'Name', url: `${V}/sobjects/Lead/${row!.parents['Who']!.id}` }, Name: row!.values[1] });
+    expect((rec!['What'] as Record<string, unknown>)['attributes']).toEqual({ type: 'Name', url: `${V}/sobjects/${String(row!.values[2])}/${row!.parents['What']!.id}` });
+  });
+
   it('answers COUNT() with totalSize only', async () => {
     const page = (await api(em, token, q('SELECT COUNT() FROM Account'))).json<QueryPage>();
     expect(page).toEqual({ totalSize: em.org.prepareQuery('SELECT COUNT() FROM Account', { includeDeleted: false }).totalSize(), done: true, records: [] });
