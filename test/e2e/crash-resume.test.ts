@@ -6,6 +6,7 @@
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '../../emulator/index.js';
+import { createRandom } from '../../emulator/server/ids.js';
 import { CLI_PATH, expectNoSecrets, secretsGiven, writeFiles } from '../helpers/run-tap.js';
 
 const SEED = Number(process.env.CRASH_SEED ?? 7);
@@ -13,18 +14,6 @@ const KILLS = 12;
 const STREAMS = ['Account', 'Contact', 'Opportunity', 'AcceptedEventRelation'];
 
 let emulator: Emulator;
-
-/** Mulberry32: a small seeded generator, so the kill points are the same on every run. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Outcome {
   /** Complete stdout lines only: a line cut by the kill is what a target would have dropped. */
@@ -73,7 +62,7 @@ afterAll(async () => {
 
 describe(`crash and resume (seed ${SEED})`, () => {
   it(`loses no row across ${KILLS} SIGKILLs, each run resuming from the last STATE it emitted`, async () => {
-    const random = seeded(SEED);
+    const random = createRandom(SEED);
     const config = {
       ...emulator.tapConfig('password'),
       lookback_window: '0',
