@@ -95,10 +95,14 @@ const { values } = parseArgs({ options: { gzip: { type: 'boolean' }, 'max-record
 const gzip = values.gzip ?? false;
 const maxRecords = Number(values['max-records'] ?? 250_000);
 process.stdout.write(`Bulk results, ${gzip ? 'gzip' : 'identity'}, maxRecords=${maxRecords}\n`);
+const peaks: number[] = [];
 for (const records of [100_000, 1_000_000]) {
   const r = await measure(records, gzip, maxRecords);
+  peaks.push(r.rssMb);
   process.stdout.write(
     `${records.toLocaleString('en-US').padStart(9)} Accounts: ${r.rows} rows in ${r.seconds.toFixed(2)} s = ${Math.round(r.rows / r.seconds).toLocaleString('en-US')} rows/s, ` +
       `${(r.mb / r.seconds).toFixed(1)} MB/s on the wire; emulator peak RSS ${r.rssBeforeMb.toFixed(0)} MB before results, ${r.rssMb.toFixed(0)} MB after\n`,
   );
 }
+const [small, large] = peaks as [number, number];
+process.stdout.write(`Peak RSS: ${small.toFixed(0)} MB serving 100k rows, ${large.toFixed(0)} MB serving 1M rows (${large >= small ? '+' : ''}${(((large - small) / small) * 100).toFixed(0)}%)\n`);

@@ -52,31 +52,41 @@ export interface GeneratorContext {
 
 export type RowGenerator = (index: number) => FieldValue;
 
+/**
+ * A row number as text. String(n) and template literals keep every result in V8's number-string
+ * cache, which holds thousands of fresh strings alive through each young-generation collection:
+ * over millions of rows that alone grows the young generation for the whole run. JSON's own
+ * conversion writes the same digits without the cache.
+ */
+function digits(n: number): string {
+  return JSON.stringify(n);
+}
+
 function pick<T>(list: readonly T[], h: number): T {
   return list[h % list.length]!;
 }
 
 function companyName(h: number, i: number): string {
   const kind = h % 100;
-  if (kind < 4) return `${pick(ACCENTED, h >>> 8)} ${i}`;
-  if (kind < 5) return `${pick(CJK, h >>> 8)} ${i}`;
+  if (kind < 4) return `${pick(ACCENTED, h >>> 8)} ${digits(i)}`;
+  if (kind < 5) return `${pick(CJK, h >>> 8)} ${digits(i)}`;
   const base = `${pick(COMPANY_A, h >>> 8)} ${pick(COMPANY_B, h >>> 16)}`;
-  if (kind < 15) return `${base}, Inc. ${i}`;
-  if (kind < 16) return `${base} "The Best" ${i}`;
-  if (kind < 17) return `${base}\nHoldings ${i}`;
-  return `${base} ${i}`;
+  if (kind < 15) return `${base}, Inc. ${digits(i)}`;
+  if (kind < 16) return `${base} "The Best" ${digits(i)}`;
+  if (kind < 17) return `${base}\nHoldings ${digits(i)}`;
+  return `${base} ${digits(i)}`;
 }
 
 /** The default Name of generated rows ("Opportunity 000042"). */
 function defaultName(label: string, i: number): string {
-  return `${label} ${String(i).padStart(6, '0')}`;
+  return `${label} ${digits(i).padStart(6, '0')}`;
 }
 
 // Products, their standard price book entries and the opportunity products that use them share
 // these functions of (seed, product index): an entry and a line item agree with their product.
 const productHash = (seed: number, k: number, salt: number) => hash(seed, 0x9d2, k, salt);
-const productName = (seed: number, k: number) => `${pick(PRODUCT_LINES, productHash(seed, k, 1))} ${pick(PRODUCT_KINDS, productHash(seed, k, 2) >>> 8)} ${k}`;
-const productCode = (k: number) => `PRD-${String(k + 1).padStart(5, '0')}`;
+const productName = (seed: number, k: number) => `${pick(PRODUCT_LINES, productHash(seed, k, 1))} ${pick(PRODUCT_KINDS, productHash(seed, k, 2) >>> 8)} ${digits(k)}`;
+const productCode = (k: number) => `PRD-${digits(k + 1).padStart(5, '0')}`;
 const listPrice = (seed: number, k: number) => 10 + (productHash(seed, k, 3) % 500_000) / 100;
 const productActive = (seed: number, k: number) => productHash(seed, k, 4) % 10 !== 0;
 const round2 = (n: number) => Math.round(n * 100) / 100;
@@ -132,7 +142,7 @@ export function buildGenerators(ctx: GeneratorContext, spec: ObjectSpec, objectI
       case 'LastName':
         return (i) => pick(LAST, hash(ctx.seed, objectIndex, i, 0x52) >>> 8);
       case 'Username':
-        return (i) => `user${i}@emulated-org.example`;
+        return (i) => `user${digits(i)}@emulated-org.example`;
       case 'Description':
         return (i) => (h(i) % 3 === 0 ? Array.from({ length: 28 + (h(i) % 8) }, (_, k) => pick(WORDS, hash(ctx.seed, i, k, f))).join(' ') + '.' : null);
       case 'ParentId':
@@ -142,7 +152,7 @@ export function buildGenerators(ctx: GeneratorContext, spec: ObjectSpec, objectI
       case 'Title':
         return (i) => (maybeNull(i, 20) ? null : pick(['CEO', 'CFO', 'VP Sales', 'Buyer', 'Engineer', 'Directeur général'], h(i)));
       case 'VersionData':
-        return (i) => Buffer.from(`Document ${i}: ${pick(WORDS, h(i))} ${pick(WORDS, h(i) >>> 8)}\n`).toString('base64');
+        return (i) => Buffer.from(`Document ${digits(i)}: ${pick(WORDS, h(i))} ${pick(WORDS, h(i) >>> 8)}\n`).toString('base64');
       case 'ContentSize':
         return (i) => 20 + (h(i) % 40);
       case 'SourceIp':
@@ -196,16 +206,16 @@ export function buildGenerators(ctx: GeneratorContext, spec: ObjectSpec, objectI
       case 'string':
       case 'encryptedstring':
         if (field.name.includes('Phone')) return (i) => (maybeNull(i, 10) ? null : `(${200 + (h(i) % 700)}) 555-${String(h(i) % 10000).padStart(4, '0')}`);
-        if (field.type === 'encryptedstring') return (i) => (maybeNull(i, 30) ? null : String(100_000_000 + (h(i) % 899_999_999)));
+        if (field.type === 'encryptedstring') return (i) => (maybeNull(i, 30) ? null : digits(100_000_000 + (h(i) % 899_999_999)));
         return (i) => (maybeNull(i, 15) ? null : `${pick(WORDS, h(i))} ${pick(WORDS, h(i) >>> 8)} ${h(i) % 1000}`.slice(0, field.length ?? 255));
       case 'textarea':
         return (i) => (maybeNull(i, 40) ? null : `${pick(WORDS, h(i))}, ${pick(WORDS, h(i) >>> 4)}\n"${pick(WORDS, h(i) >>> 8)}" — ${pick(FIRST, h(i) >>> 12)}`);
       case 'phone':
         return (i) => (maybeNull(i, 10) ? null : `(${200 + (h(i) % 700)}) 555-${String(h(i) % 10000).padStart(4, '0')}`);
       case 'email':
-        return (i) => (maybeNull(i, 10) ? null : `${pick(FIRST, h(i)).toLowerCase()}.${i}@example.com`.normalize('NFD').replace(/[\u0300-\u036f]/g, ''));
+        return (i) => (maybeNull(i, 10) ? null : `${pick(FIRST, h(i)).toLowerCase()}.${digits(i)}@example.com`.normalize('NFD').replace(/[\u0300-\u036f]/g, ''));
       case 'url':
-        return (i) => (maybeNull(i, 20) ? null : `https://www.${pick(COMPANY_A, h(i)).toLowerCase().replace(/ /g, '')}${i}.example.com`);
+        return (i) => (maybeNull(i, 20) ? null : `https://www.${pick(COMPANY_A, h(i)).toLowerCase().replace(/ /g, '')}${digits(i)}.example.com`);
       case 'picklist':
       case 'combobox':
         return (i) => (maybeNull(i, 10) ? null : pick(field.picklist ?? ['A'], h(i)));
@@ -290,7 +300,7 @@ function buildRelatedGenerators(ctx: GeneratorContext, spec: ObjectSpec, objectI
       const amount = (i: number) => 1000 + (salt(i, 0xa3) % 90_000);
       return (field, h) => {
         switch (field.name) {
-          case 'Name': return (i) => `${pick(CAMPAIGN_THEMES, h(i))} ${new Date(start(i)).getUTCFullYear()} #${i}`;
+          case 'Name': return (i) => `${pick(CAMPAIGN_THEMES, h(i))} ${new Date(start(i)).getUTCFullYear()} #${digits(i)}`;
           // Campaign hierarchies are common: a third of the campaigns belong to an earlier one.
           case 'ParentId': return (i) => (i > 0 && h(i) % 3 === 0 ? idOf('Campaign', h(i) % i) : null);
           case 'StartDate': return (i) => iso(start(i)).slice(0, 10);
@@ -317,7 +327,7 @@ function buildRelatedGenerators(ctx: GeneratorContext, spec: ObjectSpec, objectI
           case 'ProductCode': return productCode;
           case 'IsActive': return (i) => productActive(seed, i);
           case 'StockKeepingUnit': return (i) => (h(i) % 3 === 0 ? null : `SKU-${productCode(i).slice(4)}-${h(i) % 100}`);
-          case 'ExternalId': return (i) => (h(i) % 2 === 0 ? null : `ERP-${100_000 + i}`);
+          case 'ExternalId': return (i) => (h(i) % 2 === 0 ? null : `ERP-${digits(100_000 + i)}`);
           case 'DisplayUrl': return (i) => (h(i) % 4 === 0 ? `https://shop.example.com/p/${productCode(i).toLowerCase()}` : null);
           case 'IsArchived': return () => false;
           default: return noDeletes(field);
@@ -384,7 +394,7 @@ function buildRelatedGenerators(ctx: GeneratorContext, spec: ObjectSpec, objectI
       const web = (i: number) => salt(i, 0x0e) % 3 === 0;
       return (field, h) => {
         switch (field.name) {
-          case 'CaseNumber': return (i) => String(1000 + i).padStart(8, '0');
+          case 'CaseNumber': return (i) => digits(1000 + i).padStart(8, '0');
           case 'Status': return status;
           case 'IsClosed': return closed;
           case 'ClosedDate': return (i) => (closed(i) ? iso(lastChange(i)) : null);
@@ -392,7 +402,7 @@ function buildRelatedGenerators(ctx: GeneratorContext, spec: ObjectSpec, objectI
           case 'Origin': return (i) => (web(i) ? pick(['Web', 'Email'], h(i)) : 'Phone');
           case 'Subject': return (i) => (h(i) % 20 === 0 ? null : pick(CASE_SUBJECTS, h(i)));
           case 'SuppliedName': return (i) => (web(i) ? `${pick(FIRST, h(i))} ${pick(LAST, h(i) >>> 8)}` : null);
-          case 'SuppliedEmail': return (i) => (web(i) ? `${pick(FIRST, h(i)).toLowerCase()}.${i}@example.org`.normalize('NFD').replace(/[\u0300-\u036f]/g, '') : null);
+          case 'SuppliedEmail': return (i) => (web(i) ? `${pick(FIRST, h(i)).toLowerCase()}.${digits(i)}@example.org`.normalize('NFD').replace(/[\u0300-\u036f]/g, '') : null);
           case 'SuppliedPhone': return (i) => (web(i) && h(i) % 2 === 0 ? `+1 (${200 + (h(i) % 700)}) 555-${String(h(i) % 10000).padStart(4, '0')}` : null);
           case 'SuppliedCompany': return (i) => (web(i) ? companyName(h(i), i) : null);
           default: return undefined;
@@ -428,7 +438,7 @@ function buildRelatedGenerators(ctx: GeneratorContext, spec: ObjectSpec, objectI
           case 'CallDurationInSeconds': return (i) => (isCall(i) && status(i) === 'Completed' ? 15 + (h(i) % 1800) : null);
           case 'CallType': return (i) => (isCall(i) ? pick(['Internal', 'Inbound', 'Outbound'], h(i)) : null);
           case 'CallDisposition': return (i) => (isCall(i) && status(i) === 'Completed' ? pick(['Connected', 'Left voicemail', 'No answer', 'Call back later'], h(i)) : null);
-          case 'CallObject': return (i) => (isCall(i) && h(i) % 2 === 0 ? `CTI-${h(i) % 1_000_000}` : null);
+          case 'CallObject': return (i) => (isCall(i) && h(i) % 2 === 0 ? `CTI-${digits(h(i) % 1_000_000)}` : null);
           case 'ReminderDateTime': return (i) => (reminder(i) ? iso(modstamp(i) + (1 + (h(i) % 30)) * DAY_MS) : null);
           case 'IsReminderSet': return reminder;
           case 'IsRecurrence': return () => false;

@@ -5,6 +5,7 @@
 import { parseSoql, type Condition, type FieldRef, type Literal, type SoqlQuery } from '../soql/parse.js';
 import { buildGenerators, DAY_MS, modstampOf, type GeneratorContext, type RowGenerator } from './generate.js';
 import { indexOfId, isWellFormedId, makeId } from './ids.js';
+import { listRowSet, RowBitmap, type RowSet } from './row-set.js';
 import { describeObject, globalEntry, nameEntityField, OBJECTS, type FieldSpec, type ObjectSpec } from './schema.js';
 import {
   OrgError,
@@ -361,34 +362,55 @@ export function createOrg(options: OrgOptions & { anchorMs?: number; objects?: O
     }
     const resolved = q.fields.map((ref) => resolve(q, root, ref));
     const predicate = q.where ? compileCondition(q, root, q.where) : () => true;
-    const orderKeys = q.orderBy.map((o) => ({ ...o, get: resolve(q, root, o.field).accessor }));
-    let matches: number[] | undefined;
-    const compute = (): number[] => {
+    const orderKeys = q.orderBy.map((o) => {
+      const target = resolve(q, root, o.field);
+      return { ...o, get: target.accessor, field: target.column.relationships.length === 0 ? target.column.field.name : '' };
+    });
+    // Row order is Id order, and for base rows SystemModstamp order too: such results need no sort.
+    const inRowOrder = () =>
+      orderKeys.length === 0 ||
+      (orderKeys.length === 1 && !orderKeys[0]!.descending &&
+        (orderKeys[0]!.field === 'Id' || (root.overlay.size === 0 && root.sortedField >= 0 && orderKeys[0]!.field === root.fields[root.sortedField]!.name)));
+    let matches: RowSet | undefined;
+    const compute = (): RowSet => {
       if (matches) return matches;
       const [lo, hi] = rangeOf(root, q.where);
-      const out: number[] = [];
       const visible = (row: number) => options.includeDeleted || !isDeleted(root, row);
+      const start = q.offset ?? 0;
+      if (inRowOrder()) {
+        let first = lo;
+        let end = hi;
+        for (const row of root.overlay.keys()) {
+          first = Math.min(first, row);
+          end = Math.max(end, row + 1);
+        }
+        const set = new RowBitmap(first, end);
+        for (let row = lo; row < hi; row += 1) {
+          if (!root.overlay.has(row) && visible(row) && predicate(row)) set.add(row);
+        }
+        for (const row of root.overlay.keys()) if (visible(row) && predicate(row)) set.add(row);
+        matches = set.toRowSet(start, q.limit);
+        return matches;
+      }
+      const out: number[] = [];
       for (let row = lo; row < hi; row += 1) {
         if (root.overlay.has(row)) continue;
         if (visible(row) && predicate(row)) out.push(row);
       }
       for (const row of root.overlay.keys()) if (visible(row) && predicate(row)) out.push(row);
-      if (orderKeys.length > 0) {
-        out.sort((a, b) => {
-          for (const k of orderKeys) {
-            const va = k.get(a);
-            const vb = k.get(b);
-            if (va === vb) continue;
-            if (va === null) return k.nullsLast ? 1 : -1;
-            if (vb === null) return k.nullsLast ? -1 : 1;
-            const c = compare(va as string | number | boolean, vb as string | number | boolean);
-            if (c !== 0) return k.descending ? -c : c;
-          }
-          return a - b;
-        });
-      } else if (root.overlay.size > 0) out.sort((a, b) => a - b);
-      const start = q.offset ?? 0;
-      matches = out.slice(start, q.limit === undefined ? undefined : start + q.limit);
+      out.sort((a, b) => {
+        for (const k of orderKeys) {
+          const va = k.get(a);
+          const vb = k.get(b);
+          if (va === vb) continue;
+          if (va === null) return k.nullsLast ? 1 : -1;
+          if (vb === null) return k.nullsLast ? -1 : 1;
+          const c = compare(va as string | number | boolean, vb as string | number | boolean);
+          if (c !== 0) return k.descending ? -c : c;
+        }
+        return a - b;
+      });
+      matches = listRowSet(out, start, q.limit);
       return matches;
     };
     const columns = resolved.map((r) => r.column);
@@ -401,12 +423,10 @@ export function createOrg(options: OrgOptions & { anchorMs?: number; objects?: O
       sobject: root.spec.name,
       isCount: q.count,
       columns,
-      totalSize: () => compute().length,
+      totalSize: () => compute().size,
       *rows(offset = 0): Iterable<QueryRow> {
         if (q.count) return;
-        const rows = compute();
-        for (let k = offset; k < rows.length; k += 1) {
-          const row = rows[k]!;
+        for (const row of compute().from(offset)) {
           const values = new Array<FieldValue>(accessors.length);
           for (let c = 0; c < accessors.length; c += 1) values[c] = accessors[c]!(row);
           const parents: QueryRow['parents'] = {};

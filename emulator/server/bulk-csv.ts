@@ -1,8 +1,8 @@
 import type { FieldValue, PreparedQuery } from '../org/types.js';
 import type { BulkNullRendering } from './settings.js';
 
-/** Bulk CSV pages are yielded in chunks of about this many characters: big writes, flat memory. */
-const CHUNK_CHARS = 256 * 1024;
+/** Bulk CSV pages are yielded in chunks of this many bytes at most: big writes, flat memory. */
+const CHUNK_BYTES = 256 * 1024;
 
 export interface CsvFormat {
   delimiter: string;
@@ -19,30 +19,73 @@ function cell(value: FieldValue, nulls: BulkNullRendering): string {
   if (value === null) return nulls === 'quoted' ? '""' : '';
   if (typeof value === 'string') return quote(value);
   if (typeof value === 'object') return quote(JSON.stringify(value));
-  return `"${String(value)}"`;
+  // JSON writes the digits String() writes, without V8's number-string cache: cached strings of
+  // a million distinct numbers would survive young collections and grow the heap with the run.
+  if (typeof value === 'number') return `"${JSON.stringify(value)}"`;
+  return value ? '"true"' : '"false"';
 }
 
 export function csvHeader(query: PreparedQuery, format: CsvFormat): string {
   return query.columns.map((c) => quote(c.path)).join(format.delimiter) + format.lineEnding;
 }
 
-/** One results page: the header row, then `count` rows from `offset`, streamed in big chunks. */
-export function* csvPage(query: PreparedQuery, offset: number, count: number, format: CsvFormat): Generator<Buffer> {
+/**
+ * Chunk buffers of one results page, handed back once the socket has written them: a page of any
+ * size uses a few, instead of a new one per chunk that only a garbage collection frees.
+ */
+export class ChunkPool {
+  readonly #free: ArrayBuffer[] = [];
+
+  take(): Buffer {
+    const free = this.#free.pop();
+    return free ? Buffer.from(free) : Buffer.allocUnsafe(CHUNK_BYTES);
+  }
+
+  give(chunk: Buffer): void {
+    // Only whole pool buffers come back (a row longer than a chunk is a Buffer of its own).
+    if (chunk.byteOffset === 0 && chunk.buffer.byteLength === CHUNK_BYTES && this.#free.length < 8) this.#free.push(chunk.buffer as ArrayBuffer);
+  }
+}
+
+/**
+ * One results page: the header row, then `count` rows from `offset`, streamed in big chunks.
+ * Each row is encoded into the chunk as soon as it is rendered, so its strings die young instead
+ * of piling up in a long string that outlives collections. A yielded chunk belongs to the reader
+ * until it gives it back to `pool`.
+ */
+export function* csvPage(query: PreparedQuery, offset: number, count: number, format: CsvFormat, pool = new ChunkPool()): Generator<Buffer> {
   const { delimiter, lineEnding, nulls } = format;
-  let text = csvHeader(query, format);
+  let chunk = pool.take();
+  let used = 0;
+  const header = csvHeader(query, format);
+  if (Buffer.byteLength(header) > CHUNK_BYTES) yield Buffer.from(header, 'utf8');
+  else used = chunk.write(header, 0, 'utf8');
   let written = 0;
   if (count > 0) {
     for (const row of query.rows(offset)) {
       const values = row.values;
-      text += cell(values[0] ?? null, nulls);
-      for (let i = 1; i < values.length; i++) text += delimiter + cell(values[i] ?? null, nulls);
-      text += lineEnding;
-      if (text.length >= CHUNK_CHARS) {
-        yield Buffer.from(text, 'utf8');
-        text = '';
+      let line = cell(values[0] ?? null, nulls);
+      for (let i = 1; i < values.length; i++) line += delimiter + cell(values[i] ?? null, nulls);
+      line += lineEnding;
+      // Three bytes per UTF-16 unit at most: check the worst case, measure only near the end.
+      if (used + line.length * 3 > CHUNK_BYTES) {
+        const bytes = Buffer.byteLength(line);
+        if (used + bytes > CHUNK_BYTES) {
+          if (used > 0) {
+            yield chunk.subarray(0, used);
+            chunk = pool.take();
+          }
+          used = 0;
+        }
+        if (bytes > CHUNK_BYTES) {
+          yield Buffer.from(line, 'utf8');
+          if (++written >= count) break;
+          continue;
+        }
       }
+      used += chunk.write(line, used, 'utf8');
       if (++written >= count) break;
     }
   }
-  if (text.length > 0) yield Buffer.from(text, 'utf8');
+  if (used > 0) yield chunk.subarray(0, used);
 }

@@ -1,5 +1,5 @@
 import { COLUMN_DELIMITERS, type BulkJob, type ColumnDelimiter, type JobFate, type LineEnding } from './bulk-jobs.js';
-import { csvPage } from './bulk-csv.js';
+import { ChunkPool, csvPage } from './bulk-csv.js';
 import { decodeLocator, encodeLocator } from './ids.js';
 import { emptyReply, JSON_TYPE, notFound, sfError, type Reply } from './reply.js';
 import { header, type RequestContext } from './state.js';
@@ -253,6 +253,7 @@ export function handleResults(ctx: RequestContext): Reply {
     nulls: ctx.state.settings.bulkNullRendering,
   };
   const usage = ctx.state.usage;
+  const pool = new ChunkPool();
   return {
     status: 200,
     headers: {
@@ -261,11 +262,12 @@ export function handleResults(ctx: RequestContext): Reply {
       'Sforce-NumberOfRecords': String(count),
     },
     stream: function* () {
-      for (const chunk of csvPage(job.query, range.offset, count, format)) {
+      for (const chunk of csvPage(job.query, range.offset, count, format, pool)) {
         usage.bulkResultBytes += chunk.length;
         yield chunk;
       }
     },
+    release: (chunk) => pool.give(chunk),
   };
 }
 

@@ -10,6 +10,8 @@ export interface Reply {
   body?: string | Buffer;
   /** A streamed body (chunked transfer); big chunks, generated lazily. */
   stream?: () => AsyncIterable<Buffer> | Iterable<Buffer>;
+  /** Takes back a streamed chunk once the socket has written it, so its memory is reused. */
+  release?: (chunk: Buffer) => void;
   /** The JSON value of `body`, kept for composite batch results. */
   json?: unknown;
 }

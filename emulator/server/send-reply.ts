@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import { Readable } from 'node:stream';
+import type { Writable } from 'node:stream';
 import { createGzip, gzip as gzipCallback } from 'node:zlib';
 import { promisify } from 'node:util';
 import type { Reply } from './reply.js';
@@ -54,22 +54,49 @@ export async function sendReply(res: ServerResponse, reply: Reply, options: Send
   }
   res.writeHead(reply.status, headers);
   const source = reply.stream!();
-  if (!compress) return writeShaped(res, source, options);
+  if (!compress) return writeShaped(res, source, options, reply.release);
   // Level 1: Bulk pages are large and the emulator serves benchmarks; the ratio barely differs.
-  const readable = Readable.from(source);
-  const gzip = readable.pipe(createGzip({ level: 1 }));
+  const gzip = createGzip({ level: 1 });
+  let stopped = false;
+  const pump = async () => {
+    try {
+      for await (const chunk of source) {
+        if (stopped) return;
+        // zlib is done with a chunk when its write callback runs: the chunk can then be reused.
+        const more = gzip.write(chunk, reply.release && (() => reply.release!(chunk)));
+        if (!more) await drainedOrClosed(gzip);
+      }
+      if (!stopped) gzip.end();
+    } catch (error) {
+      gzip.destroy(error as Error);
+    }
+  };
+  void pump();
   try {
     return await writeShaped(res, gzip, options);
   } finally {
-    readable.destroy();
+    stopped = true;
     gzip.destroy();
   }
+}
+
+function drainedOrClosed(stream: Writable): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      stream.off('drain', done);
+      stream.off('close', done);
+      resolve();
+    };
+    stream.on('drain', done);
+    stream.on('close', done);
+  });
 }
 
 async function writeShaped(
   res: ServerResponse,
   chunks: AsyncIterable<Buffer> | Iterable<Buffer>,
   options: SendOptions,
+  release?: (chunk: Buffer) => void,
 ): Promise<number> {
   let sent = 0;
   const limit = options.truncateAfterBytes;
@@ -77,6 +104,11 @@ async function writeShaped(
   const socket = res.socket;
   for await (const whole of chunks) {
     if (res.destroyed) return sent;
+    if (release && rate === 0 && limit === undefined) {
+      if (!(await write(res, whole, () => release(whole)))) return sent;
+      sent += whole.length;
+      continue;
+    }
     let chunk: Buffer = whole;
     let truncated = false;
     if (limit !== undefined && sent + chunk.length >= limit) {
@@ -111,10 +143,10 @@ async function writeShaped(
   return sent;
 }
 
-/** Writes with backpressure; false when the client went away. */
-function write(res: ServerResponse, chunk: Buffer): Promise<boolean> {
+/** Writes with backpressure; false when the client went away. `written` runs once the socket is done with the chunk. */
+function write(res: ServerResponse, chunk: Buffer, written?: () => void): Promise<boolean> {
   if (res.destroyed) return Promise.resolve(false);
-  if (res.write(chunk)) return Promise.resolve(true);
+  if (res.write(chunk, written && (() => written()))) return Promise.resolve(true);
   return new Promise((resolve) => {
     const done = (ok: boolean) => {
       res.off('drain', onDrain);
