@@ -449,10 +449,19 @@ export const OBJECTS: ObjectSpec[] = [
   },
 ];
 
-const GENERATED_FIELD_TYPES: Pick<FieldSpec, 'type' | 'length'>[] = [
-  { type: 'string', length: 80 }, { type: 'double' }, { type: 'boolean' }, { type: 'date' }, { type: 'datetime' }, { type: 'picklist', length: 40 },
+const GENERATED_FIELD_TYPES: Pick<FieldSpec, 'type' | 'length' | 'picklist'>[] = [
+  { type: 'string', length: 80 }, { type: 'double' }, { type: 'boolean' }, { type: 'date' }, { type: 'datetime' }, { type: 'picklist', length: 40, picklist: ['New', 'Active', 'On Hold', 'Closed'] },
   { type: 'currency' }, { type: 'email', length: 80 }, { type: 'int' }, { type: 'textarea', length: 1000 },
 ];
+
+const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+
+/** Key prefix of generated object i: b00, b01, ... bzz, then c00, ...: distinct from every fixed object's. */
+function generatedKeyPrefix(i: number): string {
+  const block = 'bcdefghijklmnopqrstuvwxyz'[Math.floor(i / (62 * 62))];
+  if (!block) throw new RangeError(`At most ${25 * 62 * 62} generated objects, got ${i + 1}`);
+  return block + BASE62[Math.floor(i / 62) % 62]! + BASE62[i % 62]!;
+}
 
 /**
  * `count` extra custom objects (Generated_0001__c, ...) of about 30 fields each, for discovery at
@@ -465,9 +474,7 @@ export function generatedObjects(count: number): ObjectSpec[] {
       const type = GENERATED_FIELD_TYPES[f % GENERATED_FIELD_TYPES.length]!;
       return { name: `Field_${String(f + 1).padStart(2, '0')}__c`, ...type, custom: true };
     });
-    // Key prefixes a00..zzz style: 'b' + base-36 index keeps them distinct from the fixed objects'.
-    const keyPrefix = `b${i.toString(36).padStart(2, '0')}`.slice(0, 3);
-    return { name: `Generated_${n}__c`, keyPrefix, label: `Generated ${n}`, custom: true, ratio: 0, minRows: 3, fields: [idField(), { name: 'Name', type: 'string', length: 80 }, ...fields, ...audit(), isDeleted()] };
+    return { name: `Generated_${n}__c`, keyPrefix: generatedKeyPrefix(i), label: `Generated ${n}`, custom: true, ratio: 0, minRows: 3, fields: [idField(), { name: 'Name', type: 'string', length: 80 }, ...fields, ...audit(), isDeleted()] };
   });
 }
 

@@ -46,6 +46,28 @@ describe('emulator CLI', () => {
     expect(received).toHaveLength(1);
   });
 
+  it('serves --extra-objects N generated custom objects besides the org\'s own', async () => {
+    const child = spawn(process.execPath, [CLI, '--records', '5', '--extra-objects', '3'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      const [first] = (await once(createInterface({ input: child.stdout }), 'line')) as [string];
+      const cfg = (JSON.parse(first) as { tap_config: Record<string, string>; instance_url: string });
+      const token = await postForm(`${cfg.tap_config.login_url!}/services/oauth2/token`, {
+        grant_type: 'password',
+        client_id: cfg.tap_config.client_id!,
+        client_secret: cfg.tap_config.client_secret!,
+        username: cfg.tap_config.username!,
+        password: cfg.tap_config.password! + cfg.tap_config.security_token!,
+      });
+      const global = await httpRequest(`${cfg.instance_url}/services/data/v62.0/sobjects`, { headers: { Authorization: `Bearer ${token.json<{ access_token: string }>().access_token}` } });
+      const names = global.json<{ sobjects: { name: string }[] }>().sobjects.map((s) => s.name);
+      expect(names.filter((n) => n.startsWith('Generated_'))).toEqual(['Generated_0001__c', 'Generated_0002__c', 'Generated_0003__c']);
+      expect(names).toContain('Account');
+    } finally {
+      child.kill('SIGTERM');
+      await once(child, 'exit');
+    }
+  });
+
   it('rejects a malformed option with exit code 2', async () => {
     const child = spawn(process.execPath, [CLI, '--records', 'many'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
