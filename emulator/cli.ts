@@ -21,6 +21,7 @@ const USAGE = `Usage: emulator [options]
   --daily-api-limit N      DailyApiRequests Max (default 15000)
   --session-ttl-seconds N  session inactivity timeout (default 7200)
   --bulk-nulls empty|quoted  how Bulk CSV writes null
+  --bulk-result-cache-mb N serve the same Bulk result page again from a cache of N MB (default 0 = off)
   --rotate-refresh-tokens  issue a new refresh token with every refresh
   --no-password-flow       block the username-password OAuth flow
   --no-soap-login          switch SOAP login() off
@@ -51,6 +52,7 @@ function parseOptions(argv: string[]): EmulatorOptions | 'help' {
       'daily-api-limit': { type: 'string' },
       'session-ttl-seconds': { type: 'string' },
       'bulk-nulls': { type: 'string' },
+      'bulk-result-cache-mb': { type: 'string' },
       'rotate-refresh-tokens': { type: 'boolean' },
       'no-password-flow': { type: 'boolean' },
       'no-soap-login': { type: 'boolean' },
@@ -68,6 +70,7 @@ function parseOptions(argv: string[]): EmulatorOptions | 'help' {
   set('bulkDefaultPageRows', integer('bulk-default-page-rows', values['bulk-default-page-rows']));
   set('dailyApiLimit', integer('daily-api-limit', values['daily-api-limit']));
   set('sessionTtlSeconds', integer('session-ttl-seconds', values['session-ttl-seconds']));
+  set('bulkResultCacheMb', integer('bulk-result-cache-mb', values['bulk-result-cache-mb']));
   const nulls = values['bulk-nulls'];
   if (nulls !== undefined && nulls !== 'empty' && nulls !== 'quoted') {
     throw new Error(`Expected \`--bulk-nulls\` to be empty or quoted, got ${JSON.stringify(nulls)}`);

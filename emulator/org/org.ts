@@ -54,6 +54,8 @@ export interface EmulatedOrg extends Org {
   /** Rows of an object (generated and created), deleted ones included. */
   rowCount(sobject: string): number;
   readonly anchorMs: number;
+  /** Counts the changes clients made (create, update, delete): what was read at one revision reads the same while it lasts. */
+  revision(): number;
 }
 
 export function createOrg(options: OrgOptions & { anchorMs?: number; objects?: ObjectSpec[] }): EmulatedOrg {
@@ -83,6 +85,7 @@ export function createOrg(options: OrgOptions & { anchorMs?: number; objects?: O
   const userState = objects.get('user');
   const userId = userState ? makeId(userState.spec.keyPrefix!, 0) : makeId('005', 0);
   let lastTick = 0;
+  let revision = 0;
   const tick = () => {
     lastTick = Math.max(now(), lastTick + 1);
     return lastTick;
@@ -372,8 +375,10 @@ export function createOrg(options: OrgOptions & { anchorMs?: number; objects?: O
       (orderKeys.length === 1 && !orderKeys[0]!.descending &&
         (orderKeys[0]!.field === 'Id' || (root.overlay.size === 0 && root.sortedField >= 0 && orderKeys[0]!.field === root.fields[root.sortedField]!.name)));
     let matches: RowSet | undefined;
+    let fixedAt = -1;
     const compute = (): RowSet => {
       if (matches) return matches;
+      fixedAt = revision;
       const [lo, hi] = rangeOf(root, q.where);
       const visible = (row: number) => options.includeDeleted || !isDeleted(root, row);
       const start = q.offset ?? 0;
@@ -424,6 +429,13 @@ export function createOrg(options: OrgOptions & { anchorMs?: number; objects?: O
       isCount: q.count,
       columns,
       totalSize: () => compute().size,
+      resultKey: () => {
+        compute();
+        // The query's meaning, not its spelling: positions and text dropped, names in one case.
+        const meaning = JSON.stringify({ q, includeDeleted: options.includeDeleted }, (key, v: unknown) =>
+          key === 'text' || key === 'column' ? undefined : key === 'path' || key === 'name' ? JSON.stringify(v).toLowerCase() : v);
+        return `${meaning}@${fixedAt}`;
+      },
       *rows(offset = 0): Iterable<QueryRow> {
         if (q.count) return;
         for (const row of compute().from(offset)) {
@@ -489,6 +501,7 @@ export function createOrg(options: OrgOptions & { anchorMs?: number; objects?: O
     isBulkSupported(sobject) {
       return objectOf(sobject)?.spec.bulkSupported !== false;
     },
+    revision: () => revision,
     rowCount(sobject) {
       const o = objectOf(sobject);
       return o ? o.nextIndex : 0;
@@ -521,6 +534,7 @@ export function createOrg(options: OrgOptions & { anchorMs?: number; objects?: O
       set('CreatedDate', new Date(at).toISOString());
       stamp(o, record, at);
       o.overlay.set(row, record);
+      revision += 1;
       return { id };
     },
     update(sobject, id, fields) {
@@ -532,6 +546,7 @@ export function createOrg(options: OrgOptions & { anchorMs?: number; objects?: O
       for (const [f, v] of given) record[f] = v;
       stamp(o, record, tick());
       o.overlay.set(row, record);
+      revision += 1;
     },
     delete(sobject, id) {
       const o = requireObject(sobject);
@@ -543,6 +558,7 @@ export function createOrg(options: OrgOptions & { anchorMs?: number; objects?: O
       stamp(o, record, at);
       o.overlay.set(row, record);
       o.deletedAt.set(row, at);
+      revision += 1;
     },
     getDeleted(sobject, start, end): GetDeletedResult {
       const o = requireObject(sobject);

@@ -77,6 +77,11 @@ export interface PreparedQuery {
   /** Number of matching rows after WHERE and LIMIT. */
   totalSize(): number;
   /**
+   * What the rows depend on once fixed: the query's meaning and the org revision they were
+   * counted at. Two queries with equal keys give the same rows while the org stays unchanged.
+   */
+  resultKey(): string;
+  /**
    * Matching rows from `offset` on, in ORDER BY order (else Id order), generated lazily so that
    * millions of rows never sit in memory at once. Iterating twice gives the same rows.
    */

@@ -253,21 +253,49 @@ export function handleResults(ctx: RequestContext): Reply {
     nulls: ctx.state.settings.bulkNullRendering,
   };
   const usage = ctx.state.usage;
+  const headers = {
+    'Content-Type': 'text/csv; charset=UTF-8',
+    'Sforce-Locator': nextLocator,
+    'Sforce-NumberOfRecords': String(count),
+  };
+  const cache = ctx.state.settings.bulkResultCacheMb > 0 ? ctx.state.bulkPages : undefined;
+  const key = cache ? `${job.query.resultKey()}|${ctx.state.org.revision()}|${range.offset}|${count}|${JSON.stringify(format)}` : '';
+  const cached = cache?.get(key);
+  if (cache && cached) {
+    return {
+      status: 200,
+      headers,
+      cached: true,
+      stream: function* () {
+        usage.bulkResultBytes += cached.csvBytes;
+        yield* cached.csv;
+      },
+      ...(cached.gzip
+        ? {
+            gzipped: () => {
+              usage.bulkResultBytes += cached.csvBytes;
+              return cached.gzip!;
+            },
+          }
+        : { keepGzipped: (chunks: Buffer[]) => cache.putGzip(key, chunks) }),
+    };
+  }
   const pool = new ChunkPool();
   return {
     status: 200,
-    headers: {
-      'Content-Type': 'text/csv; charset=UTF-8',
-      'Sforce-Locator': nextLocator,
-      'Sforce-NumberOfRecords': String(count),
-    },
+    headers,
     stream: function* () {
+      // Pool buffers are reused once written: the cache keeps copies.
+      const copies: Buffer[] | undefined = cache ? [] : undefined;
       for (const chunk of csvPage(job.query, range.offset, count, format, pool)) {
         usage.bulkResultBytes += chunk.length;
+        copies?.push(Buffer.from(chunk));
         yield chunk;
       }
+      if (copies) cache!.putCsv(key, copies);
     },
     release: (chunk) => pool.give(chunk),
+    ...(cache ? { keepGzipped: (chunks: Buffer[]) => cache.putGzip(key, chunks) } : {}),
   };
 }
 

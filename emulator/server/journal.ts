@@ -21,6 +21,8 @@ export interface JournalEntry {
   durationMs: number;
   /** Set when an injected fault decided the response. */
   fault?: string;
+  /** Set when a Bulk result page came from the result cache instead of being rendered. */
+  cached?: true;
 }
 
 export type HostKind = 'login' | 'sandbox' | 'instance';

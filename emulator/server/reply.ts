@@ -12,6 +12,12 @@ export interface Reply {
   stream?: () => AsyncIterable<Buffer> | Iterable<Buffer>;
   /** Takes back a streamed chunk once the socket has written it, so its memory is reused. */
   release?: (chunk: Buffer) => void;
+  /** The same body already gzipped: sent instead of compressing `stream` when gzip is asked. */
+  gzipped?: () => Iterable<Buffer>;
+  /** Receives the gzipped body of `stream` once it was sent whole. */
+  keepGzipped?: (chunks: Buffer[]) => void;
+  /** The body was served from the Bulk result cache (journaled). */
+  cached?: boolean;
   /** The JSON value of `body`, kept for composite batch results. */
   json?: unknown;
 }

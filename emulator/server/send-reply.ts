@@ -53,6 +53,7 @@ export async function sendReply(res: ServerResponse, reply: Reply, options: Send
     return writeShaped(res, [buffer], options);
   }
   res.writeHead(reply.status, headers);
+  if (compress && reply.gzipped) return writeShaped(res, reply.gzipped(), options);
   const source = reply.stream!();
   if (!compress) return writeShaped(res, source, options, reply.release);
   // Level 1: Bulk pages are large and the emulator serves benchmarks; the ratio barely differs.
@@ -72,8 +73,20 @@ export async function sendReply(res: ServerResponse, reply: Reply, options: Send
     }
   };
   void pump();
+  const kept: Buffer[] | undefined = reply.keepGzipped ? [] : undefined;
+  let whole = false;
+  // zlib never writes into an output chunk it handed out: keeping them is keeping the body.
+  async function* keeping(): AsyncIterable<Buffer> {
+    for await (const chunk of gzip) {
+      kept!.push(chunk as Buffer);
+      yield chunk as Buffer;
+    }
+    whole = true;
+  }
   try {
-    return await writeShaped(res, gzip, options);
+    const sent = await writeShaped(res, kept ? keeping() : gzip, options);
+    if (kept && whole && !res.destroyed && options.truncateAfterBytes === undefined) reply.keepGzipped!(kept);
+    return sent;
   } finally {
     stopped = true;
     gzip.destroy();

@@ -145,6 +145,7 @@ async function serve(state: EmulatorState, host: HostKind, req: IncomingMessage,
     startedAt,
     durationMs: performance.now() - t0,
     fault: ctx.fault ? (ctx.fault.label ?? ctx.fault.action) : undefined,
+    ...(reply !== 'reset' && reply.cached ? { cached: true as const } : {}),
   });
 }
 

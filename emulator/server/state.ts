@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { EmulatedOrg } from '../org/org.js';
 import type { BulkJobStore } from './bulk-jobs.js';
+import type { BulkPageCache } from './bulk-page-cache.js';
 import type { EmulatorCredentials } from './credentials.js';
 import type { ActiveFault, FaultQueue } from './faults.js';
 import type { HostKind, Journal } from './journal.js';
@@ -29,6 +30,7 @@ export interface EmulatorState {
   faults: FaultQueue;
   usage: ApiUsage;
   bulk: BulkJobStore;
+  bulkPages: BulkPageCache;
   cursors: QueryCursorStore;
   urls: EmulatorUrls;
   /** The org's clock, for timestamps the API shows (job createdDate, ...). */
