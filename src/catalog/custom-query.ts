@@ -14,6 +14,26 @@ import type { FieldDefinition, JsonSchema, StreamDefinition } from './types.js';
 /** SOQL follows at most five levels of parent relationships. */
 const MAX_DEPTH = 5;
 
+/**
+ * A polymorphic relationship (Task.Who → Contact or Lead, Case.Owner → User or Group) lands on
+ * the `Name` entity: only its fields can be selected through it (other fields need TYPEOF).
+ */
+const NAME_ENTITY: DescribeResult = {
+  name: 'Name',
+  fields: [
+    ['Id', 'id'], ['Name', 'string'], ['Type', 'picklist'], ['FirstName', 'string'], ['LastName', 'string'], ['Alias', 'string'],
+    ['Email', 'email'], ['Phone', 'phone'], ['Title', 'string'], ['IsActive', 'boolean'], ['Username', 'string'],
+    ['UserRoleId', 'reference'], ['ProfileId', 'reference'], ['LastReferencedDate', 'datetime'], ['LastViewedDate', 'datetime'],
+  ].map(([name, type]) => ({ name: name!, type: type!, nillable: true })),
+};
+
+/** The objects a relationship's next segment is resolved against. */
+function relationshipTargets(relation: DescribeField, cache: Map<string, DescribeResult | null>): DescribeResult[] {
+  const targets = relation.referenceTo ?? [];
+  if (targets.length > 1) return [NAME_ENTITY];
+  return targets.map((t) => cache.get(lower(t))).filter((o): o is DescribeResult => o != null);
+}
+
 /** Describes objects by name; names it cannot describe are left out of the result. */
 export type DescribeObjects = (names: string[]) => Promise<DescribeResult[]>;
 
@@ -80,11 +100,11 @@ async function prefetchParents(selects: SoqlSelect[], ensure: (names: string[]) 
   for (let depth = 0; walks.length > 0 && depth < MAX_DEPTH; depth++) {
     const steps = walks.map((walk) => {
       const relation = walk.objects.flatMap((o) => o.fields).find((f) => lower(f.relationshipName ?? '') === lower(walk.segments[depth]!));
-      return { walk, targets: relation?.referenceTo ?? [] };
+      return { walk, relation };
     });
-    await ensure(steps.flatMap((s) => s.targets));
+    await ensure(steps.flatMap(({ relation }) => (relation?.referenceTo?.length === 1 ? relation.referenceTo : [])));
     walks = steps
-      .map(({ walk, targets }) => ({ ...walk, objects: targets.map((t) => cache.get(lower(t))).filter((o): o is DescribeResult => o != null) }))
+      .map(({ walk, relation }) => ({ ...walk, objects: relation ? relationshipTargets(relation, cache) : [] }))
       .filter((walk) => walk.objects.length > 0 && walk.segments.length > depth + 1);
   }
 }
@@ -114,6 +134,9 @@ async function resolvePath(
         return { path: [...spelled, field.name].join('.'), field, depth };
       }
       const hint = objects[0]!.fields.find((f) => lower(f.relationshipName ?? '') === lower(segment));
+      if (objects[0] === NAME_ENTITY) {
+        throw error(`\`${path}\`: ${spelled.join('.')} is polymorphic, so only the Name entity's fields (${NAME_ENTITY.fields.map((f) => f.name).join(', ')}) can be selected through it.`);
+      }
       throw error(`${where} has no field \`${segment}\`${hint ? ` (\`${hint.relationshipName}\` is a relationship: select one of its fields, e.g. ${[...spelled, hint.relationshipName].join('.')}.Id)` : ''}. Field names are API names (custom ones end in __c); check the object's fields in Setup.`);
     }
     const relation = objects.flatMap((o) => o.fields).find((f) => lower(f.relationshipName ?? '') === lower(segment));
@@ -123,8 +146,8 @@ async function resolvePath(
     }
     spelled.push(relation.relationshipName);
     const targets = relation.referenceTo ?? [];
-    await ensure(targets);
-    objects = targets.map((t) => cache.get(lower(t))).filter((o): o is DescribeResult => o != null);
+    if (targets.length === 1) await ensure(targets);
+    objects = relationshipTargets(relation, cache);
     if (objects.length === 0) throw error(`\`${[...spelled].join('.')}\` points to ${targets.join(', ') || 'no object'}, which this user cannot describe.`);
   }
   throw error(`\`${path}\` is empty.`);

@@ -131,11 +131,16 @@ describe('buildCustomQueryStreams', () => {
     expect(stream!.replicationKey).toBe('SystemModstamp');
   });
 
-  it('resolves a polymorphic relationship against each object it may point to', async () => {
-    const { describe } = fakeDescribe();
-    const [stream] = await buildCustomQueryStreams([{ name: 'tasks', query: 'SELECT Subject, Who.Company, Who.LastName FROM Task' }], describe);
-    expect(stream!.fields.map((f) => f.name)).toEqual(['Subject', 'Who.Company', 'Who.LastName', 'Id', 'LastModifiedDate']);
+  it('resolves a polymorphic relationship through the Name entity, as SOQL does, and refuses other fields', async () => {
+    const { describe, calls } = fakeDescribe();
+    const [stream] = await buildCustomQueryStreams([{ name: 'tasks', query: 'SELECT Subject, Who.Name, Who.lastname, Who.Type FROM Task' }], describe);
+    expect(stream!.fields.map((f) => f.name)).toEqual(['Subject', 'Who.Name', 'Who.LastName', 'Who.Type', 'Id', 'LastModifiedDate']);
     expect(stream!.replicationKey).toBe('LastModifiedDate');
+    // Contact and Lead need no describe: the Name entity's fields are fixed.
+    expect(calls).toEqual([['Task']]);
+    const error = await errorOf(buildCustomQueryStreams([{ name: 'tasks', query: 'SELECT Who.Company FROM Task' }], describe));
+    expect(error.code).toBe('TAP_CUSTOM_QUERY_UNKNOWN_FIELD');
+    expect(error.message).toMatch(/`Who.Company`: Who is polymorphic, so only the Name entity's fields \(Id, Name, Type/);
   });
 
   it.each([
