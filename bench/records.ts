@@ -17,21 +17,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ValueKind } from '../src/catalog/types.js';
+import { createRandom } from '../emulator/server/ids.js';
 import { createPageDecoder, type DecoderSpec } from '../src/sync/records/page-decoder.js';
 
 const CHUNK = 1 << 20;
-
-/** Mulberry32: a small seeded generator, so every run decodes the same bytes. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Column {
   name: string;
@@ -98,7 +87,7 @@ function buildColumns(): Column[] {
 }
 
 async function writeBody(path: string, rows: number, columns: Column[]): Promise<void> {
-  const random = seeded(42);
+  const random = createRandom(42);
   const partial = `${path}.partial`;
   const out = createWriteStream(partial);
   const lines: string[] = [columns.map((c) => `"${c.name}"`).join(',')];

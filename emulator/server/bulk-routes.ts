@@ -29,9 +29,9 @@ function jobBase(ctx: RequestContext, job: BulkJob): Record<string, unknown> {
   };
 }
 
-function jobInfo(ctx: RequestContext, job: BulkJob): Record<string, unknown> {
-  const state = ctx.state.bulk.stateOf(job);
-  const info: Record<string, unknown> = {
+/** What the job list shows of a job; a job's own info adds its counters to it. */
+function jobListing(ctx: RequestContext, job: BulkJob): Record<string, unknown> {
+  return {
     ...jobBase(ctx, job),
     concurrencyMode: 'Parallel',
     contentType: 'CSV',
@@ -39,6 +39,13 @@ function jobInfo(ctx: RequestContext, job: BulkJob): Record<string, unknown> {
     jobType: 'V2Query',
     lineEnding: job.lineEnding,
     columnDelimiter: job.columnDelimiter,
+  };
+}
+
+function jobInfo(ctx: RequestContext, job: BulkJob): Record<string, unknown> {
+  const state = ctx.state.bulk.stateOf(job);
+  const info: Record<string, unknown> = {
+    ...jobListing(ctx, job),
     numberRecordsProcessed: state === 'JobComplete' ? (job.numberRecordsProcessed ?? 0) : 0,
     retries: 0,
     totalProcessingTime: state === 'JobComplete' || state === 'Failed' ? job.delayMs : 0,
@@ -190,15 +197,7 @@ export function handleListJobs(ctx: RequestContext): Reply {
   const offset = offsetMatch ? Number(offsetMatch[1]) : 0;
   const page = jobs.slice(offset, offset + LIST_PAGE);
   const done = offset + page.length >= jobs.length;
-  const records = page.map((job) => ({
-    ...jobBase(ctx, job),
-    concurrencyMode: 'Parallel',
-    contentType: 'CSV',
-    apiVersion: job.apiVersion,
-    jobType: 'V2Query',
-    lineEnding: job.lineEnding,
-    columnDelimiter: job.columnDelimiter,
-  }));
+  const records = page.map((job) => jobListing(ctx, job));
   const value: Record<string, unknown> = { done, records };
   value['nextRecordsUrl'] = done ? null : `/services/data/v${ctx.version}/jobs/ingest?queryLocator=01gJobList-${offset + page.length}`;
   return jobReply(200, value);

@@ -85,7 +85,7 @@ export async function buildCustomQueryStreams(queries: CustomQuery[], describe: 
     const from = cache.get(lower(select.from));
     if (!from) throw fail(query, index, 'TAP_CUSTOM_QUERY_UNKNOWN_OBJECT', `the org has no queryable object \`${select.from}\` (or this user cannot see it). Object names are API names, e.g. Account or Invoice__c.`);
     const resolved: Resolved[] = [];
-    for (const path of select.fields) resolved.push(await resolvePath(path, from, ensure, cache, (problem) => fail(query, index, 'TAP_CUSTOM_QUERY_UNKNOWN_FIELD', problem)));
+    for (const path of select.fields) resolved.push(resolvePath(path, from, cache, (problem) => fail(query, index, 'TAP_CUSTOM_QUERY_UNKNOWN_FIELD', problem)));
     definitions.push(buildDefinition(query, index, from, resolved, select.where));
   }
   return definitions;
@@ -109,13 +109,13 @@ async function prefetchParents(selects: SoqlSelect[], ensure: (names: string[]) 
   }
 }
 
-async function resolvePath(
+/** Resolves a field path against the describes prefetchParents cached. */
+function resolvePath(
   path: string,
   from: DescribeResult,
-  ensure: (names: string[]) => Promise<void>,
   cache: Map<string, DescribeResult | null>,
   error: (problem: string) => ConfigError,
-): Promise<Resolved> {
+): Resolved {
   const segments = path.split('.');
   if (segments.length - 1 > MAX_DEPTH) throw error(`\`${path}\` follows more than ${MAX_DEPTH} relationships, which SOQL does not allow.`);
   // Several candidate objects: a polymorphic relationship (Task.Who → Contact or Lead).
@@ -146,7 +146,6 @@ async function resolvePath(
     }
     spelled.push(relation.relationshipName);
     const targets = relation.referenceTo ?? [];
-    if (targets.length === 1) await ensure(targets);
     objects = relationshipTargets(relation, cache);
     if (objects.length === 0) throw error(`\`${[...spelled].join('.')}\` points to ${targets.join(', ') || 'no object'}, which this user cannot describe.`);
   }

@@ -6,6 +6,7 @@
  * Pure: argv in, an Invocation out (or a ConfigError naming the problem).
  */
 import yargs from 'yargs';
+import type { AuthLoginOptions } from '../commands/auth-login.js';
 import { ConfigError } from '../core/errors.js';
 
 export type Invocation =
@@ -19,20 +20,8 @@ export type Invocation =
   | { protocol: 'singer'; command: 'read'; configSources: string[]; catalogPath?: string; statePath?: string; debug: boolean }
   | { protocol: 'singer'; command: 'auth-login'; login: AuthLoginArguments; debug: boolean };
 
-/** `auth login` flags; the client secret may also come from TAP_SALESFORCE_CLIENT_SECRET. */
-export interface AuthLoginArguments {
-  clientId: string;
-  clientSecret?: string;
-  sandbox: boolean;
-  loginUrl?: string;
-  /** The callback is http://127.0.0.1:PORT/callback; 0 picks a free port. */
-  port: number;
-  /** Replaces the 127.0.0.1 callback, for apps that already list another loopback URL. */
-  redirectUri?: string;
-  scopes: string;
-  configOut: string;
-  force: boolean;
-  timeoutSeconds: number;
+/** `auth login` flags: the command's options, and whether to open a browser. The client secret may also come from TAP_SALESFORCE_CLIENT_SECRET. */
+export interface AuthLoginArguments extends AuthLoginOptions {
   openBrowser: boolean;
 }
 

@@ -2,7 +2,7 @@
  * `discover` (one Airbyte CATALOG message) and `--discover` (the bare Singer catalog object).
  */
 import { buildCustomQueryStreams } from '../catalog/custom-query.js';
-import { describeObjects, discoverStreams } from '../catalog/discover.js';
+import { describeObjects, discoverStreams, type DiscoverOptions } from '../catalog/discover.js';
 import type { StreamDefinition } from '../catalog/types.js';
 import { buildStreamFilter } from '../config/stream-filter.js';
 import { buildCatalogMessage } from '../protocol/airbyte/messages.js';
@@ -10,15 +10,15 @@ import { encodeAirbyteStreams } from '../protocol/airbyte/catalog.js';
 import { encodeSingerCatalog } from '../protocol/singer/catalog.js';
 import type { CommandContext } from './context.js';
 
+/** How this run describes objects: its concurrency, log and signal, and which objects it keeps. */
+export function describeOptions(ctx: CommandContext, keep: (name: string) => boolean): DiscoverOptions {
+  return { keep, concurrency: ctx.config.describeConcurrency, log: (level, message) => ctx.logger.log(level, message), signal: ctx.signal };
+}
+
 export async function discoverDefinitions(ctx: CommandContext): Promise<StreamDefinition[]> {
   const client = await ctx.client();
   const started = Date.now();
-  const options = {
-    keep: buildStreamFilter(ctx.config.streamsInclude, ctx.config.streamsExclude),
-    concurrency: ctx.config.describeConcurrency,
-    log: (level: 'debug' | 'info' | 'warn', message: string) => ctx.logger.log(level, message),
-    signal: ctx.signal,
-  };
+  const options = describeOptions(ctx, buildStreamFilter(ctx.config.streamsInclude, ctx.config.streamsExclude));
   const objects = await discoverStreams(client, options);
   // Custom query streams are not subject to the object patterns: the user asked for each one.
   const custom = await buildCustomQueryStreams(ctx.config.customQueries, (names) => describeObjects(client, names, options), objects.map((d) => d.name));

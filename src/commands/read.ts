@@ -25,7 +25,7 @@ import type { Progress } from '../io/progress.js';
 import type { StreamBookmark, SyncEvent } from '../sync/events.js';
 import { createBulkReader, createRestReader, streamCondition, type ReaderSettings } from '../sync/readers.js';
 import { runSync, type SyncPlanHooks } from '../sync/run-sync.js';
-import { discoverDefinitions } from './discover.js';
+import { describeOptions, discoverDefinitions } from './discover.js';
 import type { CommandContext, ReadCommandOptions } from './context.js';
 
 async function readJson(path: string, what: 'catalog' | 'state'): Promise<unknown> {
@@ -47,19 +47,14 @@ async function selectStreams(ctx: CommandContext, client: SalesforceClient, cata
   if (!catalogPath) return selectAll(await discoverDefinitions(ctx));
   const raw = await readJson(catalogPath, 'catalog');
   const choices: StreamChoice[] = ctx.protocol === 'airbyte' ? parseAirbyteCatalog(raw) : parseSingerCatalog(raw, { selectFieldsByDefault: ctx.config.selectFieldsByDefault });
-  const describeOptions = {
-    keep: () => true,
-    concurrency: ctx.config.describeConcurrency,
-    log: (level: 'debug' | 'info' | 'warn', message: string) => ctx.logger.log(level, message),
-    signal: ctx.signal,
-  };
+  const options = describeOptions(ctx, () => true);
   const chosen = new Set(choices.map((c) => c.name));
   const queries = ctx.config.customQueries.filter((q) => chosen.has(q.name));
   const queryNames = new Set(queries.map((q) => q.name));
   // Only the selected objects are described: a big org's catalog reads fast.
-  const describes = await describeObjects(client, [...chosen].filter((name) => !queryNames.has(name)), describeOptions);
+  const describes = await describeObjects(client, [...chosen].filter((name) => !queryNames.has(name)), options);
   const definitions: StreamDefinition[] = describes.map(buildStreamDefinition);
-  definitions.push(...(await buildCustomQueryStreams(queries, (names) => describeObjects(client, names, describeOptions), definitions.map((d) => d.name))));
+  definitions.push(...(await buildCustomQueryStreams(queries, (names) => describeObjects(client, names, options), definitions.map((d) => d.name))));
   return resolveSelection(choices, definitions);
 }
 
@@ -69,16 +64,19 @@ async function loadBookmarks(ctx: CommandContext, statePath: string | undefined)
   return ctx.protocol === 'airbyte' ? parseAirbyteState(raw) : parseSingerState(raw);
 }
 
+/** The first page of a REST query over a stream's rows, deleted ones included when the sync reads them. */
+async function firstPage(client: SalesforceClient, ctx: CommandContext, stream: SelectedStream, soql: string, signal: AbortSignal) {
+  for await (const page of iterateRestQuery(client, soql, { queryAll: ctx.config.includeDeleted && stream.definition.hasIsDeleted, batchSize: 200, signal })) return page;
+  return undefined;
+}
+
 /** The first replication-key value of a stream, where a run with no bookmark and no start date begins. */
 async function earliestValue(client: SalesforceClient, stream: SelectedStream, ctx: CommandContext): Promise<string | undefined> {
   const key = stream.replicationKey!;
   const where = [streamCondition(stream.definition, ctx.config.streamWhere), `${key} != null`].filter(Boolean).join(') AND (');
   const soql = `${buildSelect({ sobject: stream.definition.sobject, columns: [key], where })} ORDER BY ${key} ASC LIMIT 1`;
-  for await (const page of iterateRestQuery(client, soql, { queryAll: ctx.config.includeDeleted && stream.definition.hasIsDeleted, batchSize: 200, signal: ctx.signal })) {
-    const value = page.records[0]?.[key];
-    return normalizeTimestamp(value);
-  }
-  return undefined;
+  const page = await firstPage(client, ctx, stream, soql, ctx.signal);
+  return page ? normalizeTimestamp(page.records[0]?.[key]) : undefined;
 }
 
 function followProgress(progress: Progress, event: SyncEvent): void {
@@ -132,13 +130,13 @@ export async function runRead(ctx: CommandContext, options: ReadCommandOptions):
         ...(range && stream.replicationKey ? { window: { field: stream.replicationKey, ...range } } : {}),
       });
       try {
-        for await (const page of iterateRestQuery(client, soql, { queryAll: config.includeDeleted && stream.definition.hasIsDeleted, batchSize: 200, signal })) return page.totalSize;
+        return (await firstPage(client, ctx, stream, soql, signal))?.totalSize;
       } catch (error) {
         // Only an estimate: a COUNT() that times out on a huge object must not stop the sync.
         if (signal.aborted || (error instanceof TapError && ['auth', 'quota'].includes(error.kind))) throw error;
         ctx.logger.debug(`${stream.definition.name}: no row count (${(error as Error).message})`);
+        return undefined;
       }
-      return undefined;
     },
     checkQuota: async () => {
       const usage = client.apiUsage();

@@ -9,6 +9,7 @@ import { Ajv, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '../../emulator/index.js';
+import { FORBIDDEN_KEYWORDS, SECRET_NAMES, walk, type SchemaNode as Node } from '../helpers/airbyte-spec-rules.js';
 import { assertValidAirbyteLines } from '../helpers/airbyte-validator.js';
 import { runTap, type TapRun } from '../helpers/run-tap.js';
 
@@ -151,16 +152,6 @@ function expectStateAfterEachStream(run: TapRun, names: string[]): void {
   }
 }
 
-type Node = Record<string, unknown>;
-function walk(node: unknown, visit: (n: Node, path: string[]) => void, path: string[] = []): void {
-  if (node === null || typeof node !== 'object') return;
-  if (Array.isArray(node)) {
-    node.forEach((n, i) => walk(n, visit, [...path, String(i)]));
-    return;
-  }
-  visit(node as Node, path);
-  for (const [k, v] of Object.entries(node)) walk(v, visit, [...path, k]);
-}
 
 /** The property a config path names in a connection specification, through nested `properties`. */
 function specProperty(spec: Node, path: string[]): Node | undefined {
@@ -191,14 +182,13 @@ describe('TestSpec', () => {
   });
 
   it('marks every secret-named string property airbyte_secret, and nothing that cannot hold a secret', () => {
-    const secretNames = new Set(['client_token', 'access_token', 'api_token', 'token', 'secret', 'client_secret', 'password', 'key', 'service_account_info', 'service_account', 'tenant_id', 'certificate', 'jwt', 'credentials', 'app_id', 'appid', 'refresh_token']);
     const marked: string[] = [];
     walk(connection, (n, path) => {
       if (path.at(-1) === 'properties') return;
       const props = n.properties as Record<string, Node> | undefined;
       for (const [name, p] of Object.entries(props ?? {})) {
         const canHoldSecret = ['string', 'integer', 'number'].includes(String(p.type)) && !('const' in p);
-        if (secretNames.has(name) && canHoldSecret) expect(p.airbyte_secret, name).toBe(true);
+        if (SECRET_NAMES.has(name) && canHoldSecret) expect(p.airbyte_secret, name).toBe(true);
         if (!canHoldSecret) expect(p.airbyte_secret, name).toBeUndefined();
         if (p.airbyte_secret === true) marked.push(name);
       }
@@ -208,10 +198,9 @@ describe('TestSpec', () => {
   });
 
   it('uses no keyword CAT forbids, additionalProperties only true, distinct enums', () => {
-    const forbidden = ['$ref', 'not', 'anyOf', 'allOf', 'patternProperties', 'prefixItems', 'if', 'then', 'else', 'dependentSchemas', 'dependentRequired'];
     walk(connection, (n, path) => {
       if (path.at(-1) === 'properties') return; // property names are exempt
-      for (const keyword of forbidden) expect(keyword in n, `${keyword} at ${path.join('.')}`).toBe(false);
+      for (const keyword of FORBIDDEN_KEYWORDS) expect(keyword in n, `${keyword} at ${path.join('.')}`).toBe(false);
       if ('additionalProperties' in n) expect(n.additionalProperties, path.join('.')).toBe(true);
       if (Array.isArray(n.enum)) expect(new Set(n.enum).size, path.join('.')).toBe(n.enum.length);
     });

@@ -5,25 +5,12 @@ import { Ajv } from 'ajv';
 import { buildSpec } from '../../../src/commands/spec.js';
 import { buildAbout } from '../../../src/commands/about.js';
 import { parseConfig } from '../../../src/config/parse-config.js';
+import { FORBIDDEN_KEYWORDS, SECRET_NAMES, walk, type SchemaNode as Node } from '../../helpers/airbyte-spec-rules.js';
 
 const schemaFile = JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', '..', 'schemas', 'config.schema.json'), 'utf8')) as Record<string, unknown>;
 const spec = buildSpec();
 const connection = spec.connectionSpecification as Record<string, unknown>;
 
-/** CAT's list of property names that must be marked secret when they can hold one. */
-const SECRET_NAMES = new Set(['client_token', 'access_token', 'api_token', 'token', 'secret', 'client_secret', 'password', 'key', 'service_account_info', 'service_account', 'tenant_id', 'certificate', 'jwt', 'credentials', 'app_id', 'appid', 'refresh_token']);
-const FORBIDDEN = ['$ref', 'not', 'anyOf', 'allOf', 'patternProperties', 'prefixItems', 'if', 'then', 'else', 'dependentSchemas', 'dependentRequired'];
-
-type Node = Record<string, unknown>;
-function walk(node: unknown, visit: (n: Node, path: string[]) => void, path: string[] = []): void {
-  if (node === null || typeof node !== 'object') return;
-  if (Array.isArray(node)) {
-    node.forEach((n, i) => walk(n, visit, [...path, String(i)]));
-    return;
-  }
-  visit(node as Node, path);
-  for (const [k, v] of Object.entries(node)) walk(v, visit, [...path, k]);
-}
 
 describe('spec follows the Airbyte spec rules (CAT TestSpec)', () => {
   it('serves schemas/config.schema.json unchanged as the connection specification', () => {
@@ -33,7 +20,7 @@ describe('spec follows the Airbyte spec rules (CAT TestSpec)', () => {
   it('uses no forbidden keywords and sets additionalProperties only to true', () => {
     walk(connection, (n, path) => {
       if (path.at(-1) === 'properties') return; // property names are exempt
-      for (const k of FORBIDDEN) expect(k in n, `${k} at ${path.join('.')}`).toBe(false);
+      for (const k of FORBIDDEN_KEYWORDS) expect(k in n, `${k} at ${path.join('.')}`).toBe(false);
       if ('additionalProperties' in n) expect(n.additionalProperties).toBe(true);
     });
   });
