@@ -2,6 +2,7 @@
  * `npm run bench`: the tap against the emulator, side by side with the byte ceiling and jsforce.
  *
  *   node dist/bench/run.js [--records 1000000] [--big 5000000] [--only read,ceiling,jsforce,pages]
+ *                          [--cpu-prof DIR]   (the tap's runs write V8 CPU profiles to DIR)
  *
  * - The emulator runs in its own process (loopback, no latency) with Account rows; the tap's
  *   real CLI reads 60 Account columns in Airbyte and in Singer mode with stdout to /dev/null.
@@ -50,7 +51,7 @@ interface Result {
   note?: string;
 }
 
-function args(): { records: number; big?: number; only: Set<string> } {
+function args(): { records: number; big?: number; only: Set<string>; cpuProf?: string } {
   const argv = process.argv.slice(2);
   const get = (name: string) => {
     const i = argv.indexOf(`--${name}`);
@@ -58,7 +59,8 @@ function args(): { records: number; big?: number; only: Set<string> } {
   };
   const only = new Set((get('only') ?? 'read,ceiling,jsforce,pages,discover').split(','));
   const big = get('big');
-  return { records: Number(get('records') ?? 1_000_000), ...(big ? { big: Number(big) } : {}), only };
+  const cpuProf = get('cpu-prof');
+  return { records: Number(get('records') ?? 1_000_000), ...(big ? { big: Number(big) } : {}), ...(cpuProf ? { cpuProf } : {}), only };
 }
 
 async function startEmulator(extra: string[]): Promise<{ info: EmulatorInfo; child: ChildProcess }> {
@@ -175,9 +177,10 @@ interface JsforceConnection {
 }
 
 /** Runs the built CLI with stdout to /dev/null under GNU time; returns seconds and peak RSS. */
-function runTap(label: string, argv: string[], records: number): Result {
+function runTap(label: string, argv: string[], records: number, cpuProf?: string): Result {
   const started = process.hrtime.bigint();
-  const run = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, cli, ...argv], { stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 64 << 20 });
+  const node = cpuProf ? [process.execPath, '--cpu-prof', '--cpu-prof-dir', cpuProf] : [process.execPath];
+  const run = spawnSync('/usr/bin/time', ['-f', '%M', ...node, cli, ...argv], { stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 64 << 20 });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const stderr = run.stderr.toString();
   const rssKb = Number(stderr.trim().split('\n').at(-1));
@@ -283,8 +286,8 @@ async function main(): Promise<void> {
       writeFileSync(config, JSON.stringify({ ...info.tap_config, include_deleted: true, max_records: 100_000 }));
       if (options.only.has('read')) {
         const catalogs = tapCatalogs(dir, config, columns.map((c) => c.name));
-        results.push(runTap(`tap read (Airbyte) ${records}`, ['read', '--config', config, '--catalog', catalogs.airbyte], records));
-        results.push(runTap(`tap read (Singer) ${records}`, ['--config', config, '--catalog', catalogs.singer], records));
+        results.push(runTap(`tap read (Airbyte) ${records}`, ['read', '--config', config, '--catalog', catalogs.airbyte], records, options.cpuProf));
+        results.push(runTap(`tap read (Singer) ${records}`, ['--config', config, '--catalog', catalogs.singer], records, options.cpuProf));
       }
       if (records === options.records && options.only.has('ceiling')) results.push(await ceiling(session, columns));
     } finally {
