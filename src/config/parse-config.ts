@@ -464,6 +464,7 @@ export function parseConfig(input: Raw): TapConfig {
     connectTimeoutMs: DEFAULTS.connectTimeoutMs,
     idleTimeoutMs: typeof flat.request_timeout_seconds === 'number' ? flat.request_timeout_seconds * 1000 : DEFAULTS.idleTimeoutMs,
     maxRetries: num('max_retries', DEFAULTS.maxRetries),
+    compression: flat.compression === 'gzip' || flat.compression === 'none' ? flat.compression : 'auto',
     persistRotatedRefreshToken: bool('persist_rotated_refresh_token', true),
     warnings: unknownSettingWarnings(withoutUnset(raw)),
     raw,

@@ -85,6 +85,8 @@ export interface TapConfig {
   connectTimeoutMs: number;
   idleTimeoutMs: number;
   maxRetries: number;
+  /** Ask for gzipped responses: always, never, or (auto) except from a loopback host. */
+  compression: 'auto' | 'gzip' | 'none';
   persistRotatedRefreshToken: boolean;
   /** The config as the user wrote it (after `""` → unset), kept to merge a rotated token into. */
   raw: Record<string, unknown>;

@@ -42,6 +42,17 @@ describe('Bulk API 2.0 result download', () => {
     expect(new Set(ids)).toEqual(allIds());
   });
 
+  it('reads the same rows gzipped (compression: gzip) as plain (the default from a loopback host)', async () => {
+    const plain = await read({ max_records: 2500 });
+    expect(emulator.journal.entries().filter((e) => e.route === 'bulk.results' || e.route === 'bulk.resultPages').every((e) => e.headers['accept-encoding'] === undefined)).toBe(true);
+    emulator.journal.clear?.();
+    const gzipped = await read({ max_records: 2500, compression: 'gzip' });
+    expect(emulator.journal.entries().filter((e) => e.route === 'bulk.results' || e.route === 'bulk.resultPages').every((e) => e.headers['accept-encoding'] === 'gzip')).toBe(true);
+    const byId = (rows: Record<string, unknown>[] = []) => [...rows].sort((a, b) => String(a.Id).localeCompare(String(b.Id)));
+    expect(plain.ids.length).toBe(allIds().size);
+    expect(byId(gzipped.run.records().get('Account'))).toEqual(byId(plain.run.records().get('Account')));
+  });
+
   it('fetches a page again after a reset or a truncated body and emits no row twice', async () => {
     emulator.faults.add({ route: 'bulk.results', afterBytes: 40_000, truncateMode: 'reset', times: 2 });
     emulator.faults.add({ route: 'bulk.results', afterBytes: 90_000, truncateMode: 'end', times: 1 });

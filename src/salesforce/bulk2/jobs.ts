@@ -2,6 +2,7 @@
  * Bulk API 2.0 query jobs: create, wait, abort. Jobs this run created are tracked so that a
  * failed or interrupted run aborts them instead of leaving them to run in the org.
  */
+import { DEFAULTS } from '../../core/defaults.js';
 import { TapError } from '../../core/errors.js';
 import { SalesforceApiError, type SalesforceClient } from '../client.js';
 
@@ -131,7 +132,7 @@ export async function waitForJob(client: SalesforceClient, id: string, options: 
       throw new TapError('TAP_BULK_JOB_TIMEOUT', `Bulk API 2.0 job ${id} did not finish within ${Math.round(options.timeoutMs / 1000)} s.`, { kind: 'transient' });
     }
     await sleep(delay, options.signal);
-    delay = Math.min(options.pollMaxMs, Math.round(delay * 1.5));
+    delay = Math.min(options.pollMaxMs, Math.round(delay * DEFAULTS.pollFactor));
   }
 }
 

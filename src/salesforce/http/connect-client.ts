@@ -37,6 +37,7 @@ export async function connectSalesforce(config: TapConfig, options: ConnectOptio
     connections,
     connectTimeoutMs: config.connectTimeoutMs,
     idleTimeoutMs: config.idleTimeoutMs,
+    compression: config.compression,
     ...(options.proxy ? { proxy: options.proxy } : {}),
     ...(options.userAgent ? { userAgent: options.userAgent } : {}),
   });
