@@ -5,7 +5,9 @@
  * path can copy bytes straight out and the object path decodes only what it keeps.
  *
  * Chunks may split a record anywhere (inside a `""` escape, a CRLF or a multi-byte UTF-8
- * sequence): the unfinished record's bytes are kept and scanned again with the next chunk.
+ * sequence): the unfinished record's bytes are joined with the head of the next chunk and
+ * scanned again; the rest of that chunk is scanned where it is, not copied. Inside quotes the
+ * bytes are read four at a time while none needs a second look.
  * NUL bytes are removed before scanning (Salesforce data sometimes carries them; Airbyte strips
  * them too) and a UTF-8 byte-order mark at the start of the body is skipped.
  *
@@ -37,11 +39,23 @@ const LF = 0x0a;
 const CR = 0x0d;
 const BACKSLASH = 0x5c;
 const NO_BYTES = Buffer.alloc(0);
+/** How much of a new chunk is joined to an unfinished record: longer than most whole records. */
+const BRIDGE_BYTES = 16 * 1024;
 /** Class of a byte inside quotes: 0 plain, IS_QUOTE, or the FIELD_ flag it sets. */
 const IS_QUOTE = 0x80;
 const BYTE_CLASS = new Uint8Array(256);
 for (let b = 0; b < 256; b++) {
   BYTE_CLASS[b] = b === QUOTE ? IS_QUOTE : b < 0x20 || b === BACKSLASH ? FIELD_CONTROL : b >= 0x80 ? FIELD_NON_ASCII : 0;
+}
+
+/**
+ * Whether a little-endian 32-bit word holds a byte that is `"`, `\`, below 0x20 or above 0x7f
+ * (the SWAR zero-byte and less-than tests: exact for "any byte", not for which one).
+ */
+function hasSpecialByte(word: number): boolean {
+  const quote = word ^ 0x22222222;
+  const backslash = word ^ 0x5c5c5c5c;
+  return ((word | ((quote - 0x01010101) & ~quote) | ((backslash - 0x01010101) & ~backslash) | ((word - 0x20202020) & ~word)) & 0x80808080) !== 0;
 }
 
 export class CsvScanner {
@@ -58,6 +72,15 @@ export class CsvScanner {
   /** Where the next record starts in `buffer`. */
   private pos = 0;
   private atBodyStart = true;
+  /**
+   * A chunk whose head was joined to the previous chunk's unfinished record in `buffer`, where
+   * it starts at `nextAt`; scanning moves into it once that record is done.
+   */
+  private next: Buffer | undefined;
+  private nextAt = 0;
+  /** `buffer` as a DataView, for reading it four bytes at a time. */
+  private view: DataView<ArrayBufferLike> = new DataView(NO_BYTES.buffer, 0, 0);
+  private viewOf: Buffer = NO_BYTES;
   private finishing = false;
   private readonly delimiter: number;
 
@@ -85,8 +108,16 @@ export class CsvScanner {
       this.pos = 0;
       return;
     }
+    this.joinPending();
     const rest = this.buffer.length - this.pos;
-    this.buffer = rest > 0 ? Buffer.concat([this.buffer.subarray(this.pos), bytes], rest + bytes.length) : bytes;
+    if (rest > 0 && bytes.length > BRIDGE_BYTES + rest) {
+      // Only the unfinished record and the chunk's head are joined; the rest is scanned in place.
+      this.buffer = Buffer.concat([this.buffer.subarray(this.pos), bytes.subarray(0, BRIDGE_BYTES)]);
+      this.next = bytes;
+      this.nextAt = rest;
+    } else {
+      this.buffer = rest > 0 ? Buffer.concat([this.buffer.subarray(this.pos), bytes], rest + bytes.length) : bytes;
+    }
     this.pos = 0;
   }
 
@@ -95,8 +126,37 @@ export class CsvScanner {
    * a complete record yet (they stay for the next `feed`).
    */
   nextRecord(): boolean {
+    const next = this.next;
+    if (next !== undefined) {
+      // Once the record that straddled the chunks is done, scanning goes on in the chunk itself.
+      if (this.pos < this.nextAt && this.scanRecord()) return true;
+      this.joinPending();
+    }
+    return this.scanRecord();
+  }
+
+  /** Drops the bridge: joins a record longer than it with the whole chunk it runs into. */
+  private joinPending(): void {
+    const next = this.next;
+    if (next === undefined) return;
+    if (this.pos >= this.nextAt) {
+      this.buffer = next;
+      this.pos -= this.nextAt;
+    } else {
+      this.buffer = Buffer.concat([this.buffer.subarray(this.pos, this.nextAt), next]);
+      this.pos = 0;
+    }
+    this.next = undefined;
+  }
+
+  private scanRecord(): boolean {
     const buf = this.buffer;
     const len = buf.length;
+    if (this.viewOf !== buf) {
+      this.view = new DataView(buf.buffer, buf.byteOffset, len);
+      this.viewOf = buf;
+    }
+    const view = this.view;
     const delimiter = this.delimiter;
     let i = this.pos;
     if (i >= len) return false;
@@ -118,8 +178,9 @@ export class CsvScanner {
       if (b === QUOTE) {
         start = ++i;
         for (;;) {
+          // Four bytes at a time while none is a quote, a backslash, a control byte or non-ASCII.
+          while (i + 4 <= len && !hasSpecialByte(view.getUint32(i, true))) i += 4;
           if (i >= len) return false;
-          // One table load per byte: most bytes are plain ASCII text.
           const byteClass = BYTE_CLASS[buf[i] as number] as number;
           if (byteClass === 0) {
             i++;
@@ -203,6 +264,7 @@ export class CsvScanner {
    * TAP_CSV_TRUNCATED when the body stops inside a quoted value.
    */
   finishRecord(): boolean {
+    this.joinPending();
     if (this.pos >= this.buffer.length) return false;
     this.finishing = true;
     const pos = this.pos;
@@ -212,7 +274,7 @@ export class CsvScanner {
 
   /** Bytes held back as the start of an unfinished record. */
   get pendingBytes(): number {
-    return this.buffer.length - this.pos;
+    return this.buffer.length - this.pos + (this.next ? this.next.length - (this.buffer.length - this.nextAt) : 0);
   }
 
   private grow(): void {

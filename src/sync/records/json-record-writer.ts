@@ -78,6 +78,9 @@ export class JsonRecordWriter {
   /** What the current record may still need: converted values may outgrow their text (`1e300`). */
   private recordReserve = 0;
   private sizeHint = 1 << 16;
+  /** The buffer whose bytes from the first record that needed it to `utf8To` are valid UTF-8 (-1: not valid). */
+  private utf8Of: Buffer | undefined;
+  private utf8To = -1;
 
   constructor(
     shape: RecordShape,
@@ -190,7 +193,7 @@ export class JsonRecordWriter {
     const flags = scanner.fieldFlags[column] as number;
     switch (slot.kind) {
       case K_STRING:
-        if (flags & FIELD_NON_ASCII && !isUtf8(src.subarray(start, end))) break;
+        if (flags & FIELD_NON_ASCII && !this.isValidUtf8(scanner, start, end)) break;
         if (flags & (FIELD_CONTROL | FIELD_ESCAPED_QUOTE)) this.copyEscaped(src, start, end, (flags & FIELD_ESCAPED_QUOTE) !== 0);
         else this.copyQuoted(src, start, end);
         return;
@@ -227,6 +230,24 @@ export class JsonRecordWriter {
         break;
     }
     this.writeConverted(src, start, end, flags, slot.kindName);
+  }
+
+  /**
+   * Whether `start..end` of the scanner's buffer is valid UTF-8. The buffer is checked once from
+   * the current record up to its last line feed, natively: a valid stretch cut at ASCII bytes (a
+   * field's quotes, a line feed) stays valid, so every field inside it is. Fields are checked on
+   * their own only in a stretch that is not valid.
+   */
+  private isValidUtf8(scanner: CsvScanner, start: number, end: number): boolean {
+    const src = scanner.buffer;
+    if (src !== this.utf8Of) {
+      // Records only move forward in a buffer, so no later field starts before this record.
+      this.utf8Of = src;
+      this.utf8To = Math.max(src.lastIndexOf(0x0a), end);
+      if (!isUtf8(src.subarray(scanner.recordStart, this.utf8To))) this.utf8To = -1;
+    }
+    if (end <= this.utf8To) return true;
+    return isUtf8(src.subarray(start, end));
   }
 
   /** The general route: decode the text, convert it as the object path does, stringify it. */

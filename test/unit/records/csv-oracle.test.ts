@@ -51,6 +51,11 @@ function splitAt(body: Buffer, cuts: number[]): Buffer[] {
   return chunks;
 }
 
+/** Byte for byte: decoding to text first would turn invalid UTF-8 into U+FFFD on both sides. */
+function expectBytes(actual: Buffer, text: string): void {
+  expect(actual.toString('latin1')).toBe(Buffer.from(text).toString('latin1'));
+}
+
 function decode(spec: DecoderSpec, chunks: Buffer[]) {
   const issues = createValueIssues();
   const decoder = createPageDecoder(spec, { issues });
@@ -101,9 +106,33 @@ describe('Bulk page decoder against csv-parse', () => {
         expect(objects.objects).toEqual(expected);
         expect(objects.decoder.recordsDecoded).toBe(rows.length);
         const json = decode({ ...spec, mode: 'json' }, chunks);
-        expect(json.json.toString('utf8')).toBe(objects.objects.map((o) => JSON.stringify(o) + '\n').join(''));
+        expectBytes(json.json, objects.objects.map((o) => JSON.stringify(o) + '\n').join(''));
       }),
       { numRuns: 400 },
+    );
+  });
+
+  it('gives the same records from chunks far longer than a record, records straddling them, some values longer than 16 KiB', () => {
+    const long = fc.tuple(text, fc.integer({ min: 1, max: 8000 })).map(([t, n]) => (t || 'x').repeat(n).slice(0, 40_000));
+    const value = fc.oneof({ weight: 6, arbitrary: text }, { weight: 1, arbitrary: long });
+    const rows = fc.array(fc.array(value, { minLength: 3, maxLength: 3 }), { minLength: 1, maxLength: 80 });
+    fc.assert(
+      fc.property(rows, fc.array(fc.nat(), { maxLength: 8 }), (values, cuts) => {
+        const names = ['A__c', 'B__c', 'C__c'];
+        const lines = [names, ...values].map((row) => row.map((v) => (v === '' ? '' : `"${v.replaceAll('"', '""')}"`)).join(','));
+        const body = Buffer.from(lines.join('\n') + '\n');
+        const oracle = parse(body.toString('utf8').replaceAll('\u0000', ''), { record_delimiter: '\n' }) as string[][];
+        const expected = oracle.slice(1).map((row) => Object.fromEntries(row.map((v, i) => [names[i], v === '' ? null : v])));
+        const spec: DecoderSpec = { columns: names.map((name) => ({ name, kind: 'string' as const })), output: names.map((name, column) => ({ name, column })), mode: 'objects' };
+        // Cuts at least 20 KiB apart, so every chunk but the last is longer than the join window.
+        const points = [...new Set(cuts.map((c) => c % (body.length + 1)))].sort((a, b) => a - b).filter((p, i, all) => i === 0 || p - all[i - 1]! >= 20_000);
+        const chunks = splitAt(body, points);
+        const objects = decode(spec, chunks);
+        expect(objects.objects).toEqual(expected);
+        const json = decode({ ...spec, mode: 'json' }, chunks);
+        expectBytes(json.json, expected.map((o) => JSON.stringify(o) + '\n').join(''));
+      }),
+      { numRuns: 60 },
     );
   });
 });
@@ -149,7 +178,7 @@ describe('JSON fast path', () => {
         const chunks = splitAt(Buffer.from(lines.join('\n') + '\n'), cuts);
         const objects = decode(spec, chunks);
         const json = decode({ ...spec, mode: 'json' }, chunks);
-        expect(json.json.toString('utf8')).toBe(objects.objects.map((o) => JSON.stringify(o) + '\n').join(''));
+        expectBytes(json.json, objects.objects.map((o) => JSON.stringify(o) + '\n').join(''));
         expect(json.issues).toEqual(objects.issues);
       }),
       { numRuns: 400 },
@@ -157,10 +186,19 @@ describe('JSON fast path', () => {
   });
 
   it('passes invalid UTF-8 through the same replacement characters as the object path', () => {
-    const spec: DecoderSpec = { columns: [{ name: 'A', kind: 'string' }], output: [{ name: 'A', column: 0 }], mode: 'objects' };
-    const body = Buffer.concat([Buffer.from('"A"\n"x'), Buffer.from([0xff, 0xc3, 0x28, 0xed, 0xa0, 0x80]), Buffer.from('y"\n')]);
+    const spec: DecoderSpec = {
+      columns: [{ name: 'A', kind: 'string' }, { name: 'B', kind: 'string' }],
+      output: [{ name: 'A', column: 0 }, { name: 'B', column: 1 }],
+      mode: 'objects',
+    };
+    const invalid = Buffer.from([0xff, 0xc3, 0x28, 0xed, 0xa0, 0x80]);
+    // Valid accents before and after the invalid value, in the same chunk and in records of their own.
+    const body = Buffer.concat([Buffer.from('"A","B"\n"Île","é"\n"x'), invalid, Buffer.from('y","ü"\n"Zoë","x'), invalid, Buffer.from('"\n"à","ö"\n')]);
     const objects = decode(spec, [body]);
-    const json = decode({ ...spec, mode: 'json' }, [body]);
-    expect(json.json.toString('utf8')).toBe(JSON.stringify(objects.objects[0]) + '\n');
+    expect(objects.objects).toHaveLength(4);
+    for (const chunks of [[body], splitAt(body, [20, 41])]) {
+      const json = decode({ ...spec, mode: 'json' }, chunks);
+      expectBytes(json.json, objects.objects.map((o) => JSON.stringify(o) + '\n').join(''));
+    }
   });
 });
