@@ -5,17 +5,18 @@
  *                          [--cpu-prof DIR]   (the tap's runs write V8 CPU profiles to DIR)
  *
  * - The emulator runs in its own process (loopback, no latency) with Account rows; the tap's
- *   real CLI reads 60 Account columns in Airbyte and in Singer mode with stdout to /dev/null.
+ *   real CLI reads 60 Account columns in Airbyte and in Singer mode with stdout to /dev/null,
+ *   with the Docker image's NODE_OPTIONS, and once more in Airbyte mode with V8's defaults.
  *   Peak RSS is the tap process's own (GNU time).
  * - ceiling: the same result pages fetched and transcoded to JSON lines by the byte path, with
  *   no per-record work and no protocol envelope.
  * - jsforce: `bulk2.query` of the same SOQL, each record through `JSON.stringify`.
  * - pages: result download with each connection capped at 20 MB/s, `resultPages` in parallel
  *   against the sequential locator chain.
- * Prints a table and writes bench/results.json.
+ * Prints a table (with each rate against the previous run's, ×prev) and writes bench/results.json.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,6 +30,8 @@ const emulatorCli = join(root, 'dist', 'emulator', 'cli.js');
 const API = '65.0';
 const COLUMNS = 60;
 const JSFORCE_RECORDS = 200_000;
+/** The tap runs with the Docker image's NODE_OPTIONS (its memory settings), read from the Dockerfile. */
+const IMAGE_NODE_OPTIONS = /^ENV NODE_OPTIONS=(.*)$/m.exec(readFileSync(join(root, 'Dockerfile'), 'utf8'))?.[1] ?? '';
 /**
  * A connection per request: spawnSync blocks this process for a whole tap run, long enough for
  * the emulator to close an idle kept-alive socket that undici would then reuse ("other side closed").
@@ -183,10 +186,11 @@ interface JsforceConnection {
 }
 
 /** Runs the built CLI with stdout to /dev/null under GNU time; returns seconds and peak RSS. */
-function runTap(label: string, argv: string[], records: number, cpuProf?: string): Result {
+function runTap(label: string, argv: string[], records: number, options: { cpuProf?: string; nodeOptions?: string } = {}): Result {
   const started = process.hrtime.bigint();
-  const node = cpuProf ? [process.execPath, '--cpu-prof', '--cpu-prof-dir', cpuProf] : [process.execPath];
-  const run = spawnSync('/usr/bin/time', ['-f', '%M', ...node, cli, ...argv], { stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 64 << 20 });
+  const node = options.cpuProf ? [process.execPath, '--cpu-prof', '--cpu-prof-dir', options.cpuProf] : [process.execPath];
+  const env = { ...process.env, NODE_OPTIONS: options.nodeOptions ?? IMAGE_NODE_OPTIONS };
+  const run = spawnSync('/usr/bin/time', ['-f', '%M', ...node, cli, ...argv], { stdio: ['ignore', 'ignore', 'pipe'], env, maxBuffer: 64 << 20 });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const stderr = run.stderr.toString();
   const rssKb = Number(stderr.trim().split('\n').at(-1));
@@ -222,34 +226,46 @@ function tapCatalogs(dir: string, config: string, columns: string[]): { airbyte:
 
 async function pages(): Promise<Result[]> {
   // 20 MB/s per connection: the parallel download's advantage is its several connections.
-  const { info, child } = await startEmulator(['--records', '200000', '--bandwidth', String(20 * 1024 * 1024), '--bulk-job-delay-ms', '50']);
+  // Pages of the same size both ways: 24 locator pages one after another, or 24 resultPages 3 (4) at a time.
+  const pageRows = Math.ceil(200_000 / 24);
+  // Rendered pages are cached after a first untimed pass, so both timed passes measure the transfer.
+  const { info, child } = await startEmulator(['--records', '200000', '--bandwidth', String(20 * 1024 * 1024), '--bulk-job-delay-ms', '50', '--bulk-result-page-rows', String(pageRows), '--bulk-result-cache-mb', '1000']);
   try {
     const session = await login(info);
     const columns = await benchColumns(session);
     const jobId = await runBulkJob(session, `SELECT ${columns.map((c) => c.name).join(', ')} FROM Account`);
     const sink = () => undefined;
-    let started = process.hrtime.bigint();
-    let locator: string | undefined = '';
-    while (locator !== undefined) {
-      locator = await fetchPage(session, `/services/data/v${API}/jobs/query/${jobId}/results?maxRecords=25000${locator ? `&locator=${locator}` : ''}`, sink);
-    }
-    const sequential = Number(process.hrtime.bigint() - started) / 1e9;
-    started = process.hrtime.bigint();
-    let next: string | undefined = `/services/data/v${API}/jobs/query/${jobId}/resultPages`;
-    const urls: string[] = [];
-    while (next) {
-      const list: { resultPages: { resultUrl: string }[]; nextRecordsUrl?: string; done: boolean } = await api(session, next);
-      urls.push(...list.resultPages.map((p) => p.resultUrl));
-      next = list.done ? undefined : list.nextRecordsUrl;
-    }
-    const queue = [...urls];
-    await Promise.all(Array.from({ length: 3 }, async () => {
-      for (let url = queue.shift(); url; url = queue.shift()) await fetchPage(session, url, sink);
-    }));
-    const parallel = Number(process.hrtime.bigint() - started) / 1e9;
+    const timed = async (pass: () => Promise<void>) => {
+      const started = process.hrtime.bigint();
+      await pass();
+      return Number(process.hrtime.bigint() - started) / 1e9;
+    };
+    const sequentialPass = async () => {
+      let locator: string | undefined = '';
+      while (locator !== undefined) {
+        locator = await fetchPage(session, `/services/data/v${API}/jobs/query/${jobId}/results?maxRecords=${pageRows}${locator ? `&locator=${locator}` : ''}`, sink);
+      }
+    };
+    const parallelPass = async (connections: number) => {
+      let next: string | undefined = `/services/data/v${API}/jobs/query/${jobId}/resultPages`;
+      const urls: string[] = [];
+      while (next) {
+        const list: { resultPages: { resultUrl: string }[]; nextRecordsUrl?: string; done: boolean } = await api(session, next);
+        urls.push(...list.resultPages.map((p) => p.resultUrl));
+        next = list.done ? undefined : list.nextRecordsUrl;
+      }
+      await Promise.all(Array.from({ length: connections }, async () => {
+        for (let url = urls.shift(); url; url = urls.shift()) await fetchPage(session, url, sink);
+      }));
+    };
+    await sequentialPass();
+    const sequential = await timed(sequentialPass);
+    const parallel = await timed(() => parallelPass(3));
+    const parallel4 = await timed(() => parallelPass(4));
     return [
       { name: 'pages: sequential locators @20MB/s/conn', records: 200_000, seconds: sequential, recordsPerSecond: 200_000 / sequential },
-      { name: 'pages: resultPages ×3 @20MB/s/conn', records: 200_000, seconds: parallel, recordsPerSecond: 200_000 / parallel, note: `${(sequential / parallel).toFixed(2)}× sequential` },
+      { name: 'pages: resultPages ×3 @20MB/s/conn', records: 200_000, seconds: parallel, recordsPerSecond: 200_000 / parallel, note: `${(sequential / parallel).toFixed(2)}× sequential (3 connections, the default)` },
+      { name: 'pages: resultPages ×4 @20MB/s/conn', records: 200_000, seconds: parallel4, recordsPerSecond: 200_000 / parallel4, note: `${(sequential / parallel4).toFixed(2)}× sequential (result_page_concurrency 4)` },
     ];
   } finally {
     child.kill('SIGTERM');
@@ -294,8 +310,11 @@ async function main(): Promise<void> {
         const catalogs = tapCatalogs(dir, config, columns.map((c) => c.name));
         // The tap's SOQL lists the columns in its own order: a page cache of its own to warm.
         if (cached) runTap('warm-up', ['--config', config, '--catalog', catalogs.singer], records);
-        results.push(runTap(`tap read (Airbyte) ${records}`, ['read', '--config', config, '--catalog', catalogs.airbyte], records, options.cpuProf));
-        results.push(runTap(`tap read (Singer) ${records}`, ['--config', config, '--catalog', catalogs.singer], records, options.cpuProf));
+        const airbyte = ['read', '--config', config, '--catalog', catalogs.airbyte];
+        const profile = options.cpuProf ? { cpuProf: options.cpuProf } : {};
+        results.push(runTap(`tap read (Airbyte) ${records}`, airbyte, records, profile));
+        results.push(runTap(`tap read (Singer) ${records}`, ['--config', config, '--catalog', catalogs.singer], records, profile));
+        if (IMAGE_NODE_OPTIONS) results.push({ ...runTap(`tap read (Airbyte) ${records}, V8 defaults`, airbyte, records, { nodeOptions: '' }), note: `without NODE_OPTIONS=${IMAGE_NODE_OPTIONS}` });
       }
       if (records === options.records && options.only.has('ceiling')) results.push(await ceiling(session, columns));
     } finally {
@@ -322,14 +341,22 @@ async function main(): Promise<void> {
     ofCeiling: ceil && r.name.startsWith('tap') ? r.recordsPerSecond / ceil.recordsPerSecond : undefined,
     vsJsforce: js && r.name.startsWith('tap') ? r.recordsPerSecond / js.recordsPerSecond : undefined,
   }));
+  // The previous run's rates, so a change shows as a ratio (×prev).
+  const resultsFile = join(root, 'bench', 'results.json');
+  const previous = new Map<string, number>();
+  try {
+    for (const r of (JSON.parse(readFileSync(resultsFile, 'utf8')) as { results: Result[] }).results) previous.set(r.name, r.recordsPerSecond);
+  } catch {
+    // No earlier run.
+  }
   const pad = (s: string, n: number) => s.padEnd(n);
-  process.stdout.write(`${pad('benchmark', 46)}${pad('records', 10)}${pad('rec/s', 10)}${pad('MB/s', 8)}${pad('RSS MB', 8)}${pad('×ceil', 7)}${pad('×jsforce', 9)}note\n`);
+  process.stdout.write(`${pad('benchmark', 46)}${pad('records', 10)}${pad('rec/s', 10)}${pad('MB/s', 8)}${pad('RSS MB', 8)}${pad('×ceil', 7)}${pad('×jsforce', 9)}${pad('×prev', 7)}note\n`);
   for (const r of rows) {
     process.stdout.write(
-      `${pad(r.name, 46)}${pad(String(r.records), 10)}${pad(Math.round(r.recordsPerSecond).toString(), 10)}${pad(r.mbPerSecond?.toFixed(1) ?? '', 8)}${pad(r.peakRssMb?.toFixed(0) ?? '', 8)}${pad(r.ofCeiling?.toFixed(2) ?? '', 7)}${pad(r.vsJsforce?.toFixed(1) ?? '', 9)}${r.note ?? ''}\n`,
+      `${pad(r.name, 46)}${pad(String(r.records), 10)}${pad(Math.round(r.recordsPerSecond).toString(), 10)}${pad(r.mbPerSecond?.toFixed(1) ?? '', 8)}${pad(r.peakRssMb?.toFixed(0) ?? '', 8)}${pad(r.ofCeiling?.toFixed(2) ?? '', 7)}${pad(r.vsJsforce?.toFixed(1) ?? '', 9)}${pad(previous.has(r.name) ? (r.recordsPerSecond / previous.get(r.name)!).toFixed(2) : '', 7)}${r.note ?? ''}\n`,
     );
   }
-  writeFileSync(join(root, 'bench', 'results.json'), `${JSON.stringify({ node: process.version, at: new Date().toISOString(), results: rows }, null, 2)}\n`);
+  writeFileSync(resultsFile, `${JSON.stringify({ node: process.version, at: new Date().toISOString(), results: rows }, null, 2)}\n`);
 }
 
 main().catch((error: unknown) => {

@@ -18,6 +18,7 @@ const USAGE = `Usage: emulator [options]
   --bandwidth N            per-connection bandwidth cap in bytes/s
   --bulk-job-delay-ms N    time a Bulk query job takes to complete (default 200)
   --bulk-default-page-rows N  rows per Bulk results page when the client sends no maxRecords
+  --bulk-result-page-rows N   rows behind each resultUrl of a job's resultPages (default 50000)
   --daily-api-limit N      DailyApiRequests Max (default 15000)
   --session-ttl-seconds N  session inactivity timeout (default 7200)
   --bulk-nulls empty|quoted  how Bulk CSV writes null
@@ -49,6 +50,7 @@ function parseOptions(argv: string[]): EmulatorOptions | 'help' {
       bandwidth: { type: 'string' },
       'bulk-job-delay-ms': { type: 'string' },
       'bulk-default-page-rows': { type: 'string' },
+      'bulk-result-page-rows': { type: 'string' },
       'daily-api-limit': { type: 'string' },
       'session-ttl-seconds': { type: 'string' },
       'bulk-nulls': { type: 'string' },
@@ -68,6 +70,7 @@ function parseOptions(argv: string[]): EmulatorOptions | 'help' {
   set('bandwidthBytesPerSec', integer('bandwidth', values.bandwidth));
   set('bulkJobDelayMs', integer('bulk-job-delay-ms', values['bulk-job-delay-ms']));
   set('bulkDefaultPageRows', integer('bulk-default-page-rows', values['bulk-default-page-rows']));
+  set('bulkResultPageRows', integer('bulk-result-page-rows', values['bulk-result-page-rows']));
   set('dailyApiLimit', integer('daily-api-limit', values['daily-api-limit']));
   set('sessionTtlSeconds', integer('session-ttl-seconds', values['session-ttl-seconds']));
   set('bulkResultCacheMb', integer('bulk-result-cache-mb', values['bulk-result-cache-mb']));

@@ -94,6 +94,8 @@ export async function runRead(ctx: CommandContext, options: ReadCommandOptions):
   // Whole seconds: SOQL datetime literals have no milliseconds, and windows must tile exactly.
   const syncStart = new Date(Math.floor(Date.now() / 1000) * 1000);
   const jobs = new BulkJobRegistry();
+  const log = (level: 'debug' | 'info' | 'warn' | 'error', message: string) => ctx.logger.log(level, message);
+  const encoder = ctx.protocol === 'airbyte' ? new AirbyteEncoder(log) : new SingerEncoder(bookmarks, log);
   const settings: ReaderSettings = {
     maxRecords: config.maxRecords,
     restBatchSize: config.restBatchSize,
@@ -104,6 +106,7 @@ export async function runRead(ctx: CommandContext, options: ReadCommandOptions):
     pollInitialMs: config.pollInitialMs,
     pollMaxMs: config.pollMaxMs,
     log: (level, message) => ctx.logger.log(level, message),
+    envelope: (stream) => encoder.envelope(stream),
   };
   const hooks: SyncPlanHooks = {
     planWindows: async (stream, bookmark) => {
@@ -146,8 +149,6 @@ export async function runRead(ctx: CommandContext, options: ReadCommandOptions):
       }
     },
   };
-  const log = (level: 'debug' | 'info' | 'warn' | 'error', message: string) => ctx.logger.log(level, message);
-  const encoder = ctx.protocol === 'airbyte' ? new AirbyteEncoder(log) : new SingerEncoder(bookmarks, log);
   const events = runSync({
     streams,
     bookmarks,

@@ -1,13 +1,17 @@
 /**
  * Wraps records into protocol envelopes on the hot path: a fixed prefix and suffix per stream
  * around each record's JSON. Records already serialized by the byte path (`RecordBatch.json`,
- * one JSON object per line) are spliced with Buffer copies, never parsed again.
+ * one JSON object per line) are spliced with Buffer copies, never parsed again; batches the byte
+ * path wrote inside the envelope already (`framed`) pass through as they are.
  */
-import type { RecordBatch } from '../sync/events.js';
+import type { RecordBatch, RecordEnvelope } from '../sync/events.js';
 
 const NEWLINE = 0x0a;
 
-export function frameRecords(batch: RecordBatch, prefix: string, suffix: string): Buffer | string {
+export function frameRecords(batch: RecordBatch, envelope: RecordEnvelope): Buffer | string {
+  if (batch.framed && batch.json) return batch.json;
+  const prefix = envelope.prefix;
+  const suffix = envelope.suffix();
   if (batch.json) {
     const head = Buffer.from(prefix);
     const tail = Buffer.from(`${suffix}\n`);

@@ -20,12 +20,24 @@ export interface StreamBookmark {
 
 /**
  * Records of one stream. `objects` hold typed records; `json` holds the records already
- * serialized (the fast path), one JSON object per line, each line ending in '\n'.
+ * serialized (the fast path), one JSON object per line, each line ending in '\n'; `framed`: each
+ * line is already a whole protocol message (the record inside its RecordEnvelope).
  */
 export interface RecordBatch {
   count: number;
   objects?: Record<string, unknown>[];
   json?: Buffer;
+  framed?: boolean;
+}
+
+/**
+ * The protocol's message around one record of a stream: `prefix` + record JSON + `suffix()`
+ * (no line break). The fast path writes it as it serializes, so records are not copied again;
+ * `suffix()` is called once per batch (it may hold a timestamp).
+ */
+export interface RecordEnvelope {
+  prefix: string;
+  suffix(): string;
 }
 
 export type StreamStatus = 'STARTED' | 'RUNNING' | 'COMPLETE' | 'INCOMPLETE';

@@ -16,7 +16,7 @@ import { abortJob, createQueryJobOnce, waitForJob, type BulkJobRegistry } from '
 import { fetchResultPage } from '../salesforce/bulk2/results.js';
 import { iterateRestQuery } from '../salesforce/rest-query.js';
 import { buildSelect, MAX_REST_SOQL_URL_CHARS, MAX_SOQL_CHARS, splitColumns, type SelectSpec } from '../salesforce/soql.js';
-import type { RecordBatch } from './events.js';
+import type { RecordBatch, RecordEnvelope } from './events.js';
 import { EventChannel } from './event-channel.js';
 import { PartJoiner } from './join-parts.js';
 import type { OutputField, ReadPlan } from './read-plan.js';
@@ -35,6 +35,8 @@ export interface ReaderSettings {
   pollInitialMs: number;
   pollMaxMs: number;
   log(level: 'debug' | 'info' | 'warn', message: string): void;
+  /** The protocol's envelope per stream name: Bulk's fast path then emits whole messages. */
+  envelope?: (stream: string) => RecordEnvelope;
 }
 
 const PAGE_ATTEMPTS = 5;
@@ -259,7 +261,8 @@ export function createBulkReader(client: SalesforceClient, settings: ReaderSetti
     const spec = selectSpec(request, settings);
     const parts = splitColumns(spec, MAX_SOQL_CHARS);
     if (parts.length === 1) {
-      yield* readJob(buildSelect(spec), { columns: request.plan.columns, output: request.plan.output, mode: 'json' }, request);
+      const envelope = settings.envelope?.(request.stream.definition.name);
+      yield* readJob(buildSelect(spec), { columns: request.plan.columns, output: request.plan.output, mode: 'json', ...(envelope ? { envelope } : {}) }, request);
       return;
     }
     const iterators = parts.map((columns) => {

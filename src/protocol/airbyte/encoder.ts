@@ -3,7 +3,7 @@
  * (`sourceStats.recordCount`, exact) and never repeats a state unchanged after no records.
  */
 import { secrets } from '../../core/secrets.js';
-import type { SyncEvent } from '../../sync/events.js';
+import type { RecordEnvelope, SyncEvent } from '../../sync/events.js';
 import { frameRecords } from '../record-framing.js';
 import { buildEstimateTraceMessage, buildLogMessage, buildStreamStateMessage, buildStreamStatusTraceMessage, buildTapErrorTraceMessage, encodeAirbyteLine } from './messages.js';
 import { encodeAirbyteStreamState } from './state.js';
@@ -17,12 +17,16 @@ export class AirbyteEncoder {
     this.#log = log;
   }
 
+  /** The RECORD message around a record of `stream`. */
+  envelope(stream: string): RecordEnvelope {
+    return { prefix: `{"type":"RECORD","record":{"stream":${JSON.stringify(stream)},"data":`, suffix: () => `,"emitted_at":${Date.now()}}}` };
+  }
+
   encode(event: SyncEvent): string | Buffer | undefined {
     switch (event.kind) {
       case 'records': {
         this.#counts.set(event.stream, (this.#counts.get(event.stream) ?? 0) + event.batch.count);
-        const prefix = `{"type":"RECORD","record":{"stream":${JSON.stringify(event.stream)},"data":`;
-        return frameRecords(event.batch, prefix, `,"emitted_at":${Date.now()}}}`);
+        return frameRecords(event.batch, this.envelope(event.stream));
       }
       case 'state': {
         const count = this.#counts.get(event.stream) ?? 0;

@@ -5,7 +5,7 @@
  */
 import { secrets } from '../../core/secrets.js';
 import type { JsonSchema } from '../../catalog/types.js';
-import type { StreamBookmark, SyncEvent } from '../../sync/events.js';
+import type { RecordEnvelope, StreamBookmark, SyncEvent } from '../../sync/events.js';
 import { frameRecords } from '../record-framing.js';
 import { buildSchemaMessage, buildStateMessage, encodeSingerLine } from './messages.js';
 import { encodeMetric } from './metrics.js';
@@ -39,12 +39,17 @@ export class SingerEncoder {
     }
   }
 
+  /** The RECORD message around a record of `stream`. */
+  envelope(stream: string): RecordEnvelope {
+    return { prefix: `{"type":"RECORD","stream":${JSON.stringify(stream)},"record":`, suffix: () => `,"time_extracted":"${new Date(this.#now()).toISOString()}"}` };
+  }
+
   encode(event: SyncEvent): string | Buffer | undefined {
     switch (event.kind) {
       case 'records': {
         this.#counts.set(event.stream, (this.#counts.get(event.stream) ?? 0) + event.batch.count);
         this.#countRecords(event.stream, event.batch.count, false);
-        return frameRecords(event.batch, `{"type":"RECORD","stream":${JSON.stringify(event.stream)},"record":`, `,"time_extracted":"${new Date().toISOString()}"}`);
+        return frameRecords(event.batch, this.envelope(event.stream));
       }
       case 'schema': {
         const { definition, fields } = event.stream;

@@ -9,10 +9,12 @@
  *   and goes through the very converter the object path uses, then `JSON.stringify`.
  *
  * Keys are encoded once. UTF-8 passes through untouched, so nothing is decoded or re-encoded.
+ * Given the protocol's envelope, each line is the whole message around the record.
  */
 import { isUtf8 } from 'node:buffer';
 import type { ValueKind } from '../../catalog/types.js';
 import { FIELD_CONTROL, FIELD_ESCAPED_QUOTE, FIELD_NON_ASCII, type CsvScanner } from '../../salesforce/bulk2/csv-parser.js';
+import type { RecordEnvelope } from '../events.js';
 import type { RecordShape } from './record-converter.js';
 import { fromText, type ValueIssues } from './value-kinds.js';
 
@@ -78,6 +80,12 @@ export class JsonRecordWriter {
   /** What the current record may still need: converted values may outgrow their text (`1e300`). */
   private recordReserve = 0;
   private sizeHint = 1 << 16;
+  /** The protocol message's start before each record (none: bare records), as words like keys. */
+  private readonly prefix: Uint32Array | undefined;
+  private readonly prefixLength: number;
+  /** What ends each record's line: the message's end for this batch and '\n', as words. */
+  private suffix = toWords(Buffer.from('\n'));
+  private suffixLength = 1;
   /** The buffer whose bytes from the first record that needed it to `utf8To` are valid UTF-8 (-1: not valid). */
   private utf8Of: Buffer | undefined;
   private utf8To = -1;
@@ -85,8 +93,13 @@ export class JsonRecordWriter {
   constructor(
     shape: RecordShape,
     private readonly issues: ValueIssues,
+    private readonly envelope?: RecordEnvelope,
   ) {
-    let fixed = 2;
+    const prefix = envelope ? Buffer.from(envelope.prefix) : undefined;
+    this.prefix = prefix ? toWords(prefix) : undefined;
+    this.prefixLength = prefix?.length ?? 0;
+    // The record's braces, the prefix and the suffix (and their word padding) come on top of the keys.
+    let fixed = 2 + this.prefixLength + 3 + 3;
     const slot = (name: string, first: boolean, column: number): Slot => {
       const key = Buffer.from(`${first ? '{' : ','}${JSON.stringify(name)}:`);
       const kindName = shape.columns[column]?.kind;
@@ -110,7 +123,12 @@ export class JsonRecordWriter {
   begin(inputBytes: number): void {
     this.setOut(Buffer.alloc(0));
     this.o = 0;
-    this.sizeHint = Math.max(1 << 16, Math.ceil(inputBytes * 2.5));
+    this.sizeHint = Math.max(1 << 16, Math.ceil(inputBytes * (this.envelope ? 2.6 : 2.5)));
+    if (this.envelope) {
+      const suffix = Buffer.from(`${this.envelope.suffix()}\n`);
+      this.suffix = toWords(suffix);
+      this.suffixLength = suffix.length;
+    }
   }
 
   /** The JSON lines written since `begin`. */
@@ -123,8 +141,9 @@ export class JsonRecordWriter {
 
   /** Writes the scanner's current record as one JSON line. */
   writeRecord(scanner: CsvScanner): void {
-    this.recordReserve = 6 * (scanner.recordEnd - scanner.recordStart) + this.fixedBytes;
+    this.recordReserve = 6 * (scanner.recordEnd - scanner.recordStart) + this.fixedBytes + this.suffixLength;
     this.reserve(this.recordReserve);
+    if (this.prefix) this.writeWords(this.prefix, this.prefixLength);
     const slots = this.slots;
     if (slots.length === 0) this.out[this.o++] = 0x7b;
     for (let i = 0; i < slots.length; i++) {
@@ -155,16 +174,19 @@ export class JsonRecordWriter {
       this.out[this.o++] = 0x7d;
     }
     this.out[this.o++] = 0x7d;
-    this.out[this.o++] = 0x0a;
+    this.writeWords(this.suffix, this.suffixLength);
   }
 
-  /** Keys go out four bytes at a time (the padding is overwritten by what follows). */
   private writeKey(slot: Slot): void {
+    this.writeWords(slot.key, slot.keyLength);
+  }
+
+  /** Constant bytes go out four at a time (the padding is overwritten by what follows). */
+  private writeWords(words: Uint32Array, length: number): void {
     const view = this.view;
-    const key = slot.key;
     const o = this.o;
-    for (let k = 0; k < key.length; k++) view.setUint32(o + 4 * k, key[k] as number, true);
-    this.o = o + slot.keyLength;
+    for (let k = 0; k < words.length; k++) view.setUint32(o + 4 * k, words[k] as number, true);
+    this.o = o + length;
   }
 
   private setOut(out: Buffer): void {

@@ -180,6 +180,10 @@ describe('JSON fast path', () => {
         const json = decode({ ...spec, mode: 'json' }, chunks);
         expectBytes(json.json, objects.objects.map((o) => JSON.stringify(o) + '\n').join(''));
         expect(json.issues).toEqual(objects.issues);
+        // Inside a protocol envelope: the same records, each in its message.
+        const envelope = { prefix: '{"type":"RECORD","stream":"S","record":', suffix: () => ',"time_extracted":"2026-01-02T03:04:05.000Z"}' };
+        const framed = decode({ ...spec, mode: 'json', envelope }, chunks);
+        expectBytes(framed.json, objects.objects.map((o) => `${envelope.prefix}${JSON.stringify(o)}${envelope.suffix()}\n`).join(''));
       }),
       { numRuns: 400 },
     );
