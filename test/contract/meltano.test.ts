@@ -24,6 +24,7 @@ interface MeltanoExtractor {
   namespace: string;
   executable: string;
   pip_url?: string;
+  env?: Record<string, string>;
   capabilities: string[];
   settings: MeltanoSetting[];
   config: Record<string, unknown>;
@@ -69,6 +70,10 @@ describe('meltano.yml', () => {
     const packageJson = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { bin: Record<string, string> };
     expect(Object.keys(packageJson.bin)).toContain(plugin.executable);
     expect(plugin.capabilities).toEqual(expect.arrayContaining(['catalog', 'discover', 'state', 'about']));
+    // Node runs with the Docker image's memory settings.
+    const imageNodeOptions = /^ENV NODE_OPTIONS=(.*)$/m.exec(readFileSync(join(REPO_ROOT, 'Dockerfile'), 'utf8'))?.[1];
+    expect(imageNodeOptions).toBeTruthy();
+    expect(plugin.env?.NODE_OPTIONS).toBe(imageNodeOptions);
   });
 });
 
