@@ -1,11 +1,15 @@
 /**
  * Several streams sync at once, and their events must leave through one ordered output. The
  * channel merges them with backpressure: a producer's `push` waits while the consumer is
- * `capacity` events behind, so a slow stdout slows extraction instead of growing memory.
+ * `capacity` behind, so a slow stdout slows extraction instead of growing memory. Events count
+ * 1 each, or what `weigh` says (e.g. records, so pages of 2,000 records are not held like one);
+ * an event heavier than the capacity still passes when the channel is empty.
  */
 export class EventChannel<T> implements AsyncIterable<T> {
   readonly #capacity: number;
+  readonly #weigh: ((event: T) => number) | undefined;
   readonly #buffer: T[] = [];
+  #weight = 0;
   #head = 0;
   #closed = false;
   #failure: { error: unknown } | undefined;
@@ -14,9 +18,10 @@ export class EventChannel<T> implements AsyncIterable<T> {
   /** The consumer waiting for an event. */
   #waitingForData: (() => void) | undefined;
 
-  constructor(capacity = 64) {
+  constructor(capacity = 64, weigh?: (event: T) => number) {
     if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`Expected \`capacity\` to be a positive integer, got \`${capacity}\``);
     this.#capacity = capacity;
+    this.#weigh = weigh;
   }
 
   get size(): number {
@@ -25,11 +30,13 @@ export class EventChannel<T> implements AsyncIterable<T> {
 
   /** Adds an event; resolves once there is room for it. Throws if the channel was closed. */
   async push(event: T): Promise<void> {
-    while (this.size >= this.#capacity && !this.#closed) {
+    const weight = this.#weigh ? Math.max(1, this.#weigh(event)) : 1;
+    while (this.size > 0 && this.#weight + weight > this.#capacity && !this.#closed) {
       await new Promise<void>((resolve) => this.#waitingForRoom.push(resolve));
     }
     if (this.#closed) throw new Error('EventChannel: push after close');
     this.#buffer.push(event);
+    this.#weight += weight;
     this.#wakeConsumer();
   }
 
@@ -52,6 +59,7 @@ export class EventChannel<T> implements AsyncIterable<T> {
         const event = this.#buffer[this.#head] as T;
         this.#buffer[this.#head] = undefined as T;
         this.#head += 1;
+        this.#weight -= this.#weigh ? Math.max(1, this.#weigh(event)) : 1;
         // Compact now and then so the array does not grow without bound.
         if (this.#head >= 1024 && this.#head * 2 >= this.#buffer.length) {
           this.#buffer.splice(0, this.#head);

@@ -80,8 +80,14 @@ export interface RunSyncOptions {
 /** Failures no other stream can get past. */
 const GLOBAL_KINDS = new Set(['auth', 'quota', 'interrupted', 'output_closed']);
 
+/**
+ * How far extraction may run ahead of the output, in records (other events count one): a few
+ * REST pages of 2,000 records, or about 140 Bulk batches (about 20 MB of JSON).
+ */
+const RECORDS_AHEAD = 10_000;
+
 export function runSync(options: RunSyncOptions): AsyncIterable<SyncEvent> {
-  const channel = new EventChannel<SyncEvent>(256);
+  const channel = new EventChannel<SyncEvent>(RECORDS_AHEAD, (event) => (event.kind === 'records' ? event.batch.count : 1));
   const syncStart = options.syncStart ?? new Date();
   const abort = new AbortController();
   const signal = AbortSignal.any([options.signal, abort.signal]);

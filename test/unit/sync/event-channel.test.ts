@@ -55,6 +55,28 @@ describe('EventChannel', () => {
     expect(seen).toEqual([1]);
   });
 
+  it('weighs events: producers wait while the buffered weight is at capacity, and a heavy event passes alone', async () => {
+    const channel = new EventChannel<number>(10, (n) => n);
+    const pushed: number[] = [];
+    const producing = (async () => {
+      for (const n of [4, 4, 4, 25, 1]) {
+        await channel.push(n);
+        pushed.push(n);
+      }
+      channel.close();
+    })();
+    await new Promise((r) => setTimeout(r, 10));
+    // 4 + 4 fit in 10; the third 4 waits.
+    expect(pushed).toEqual([4, 4]);
+    const consumed: number[] = [];
+    for await (const n of channel) {
+      consumed.push(n);
+      await new Promise((r) => setTimeout(r, 1));
+    }
+    await producing;
+    expect(consumed).toEqual([4, 4, 4, 25, 1]);
+  });
+
   it('refuses a capacity that is not a positive integer', () => {
     expect(() => new EventChannel(0)).toThrow('Expected `capacity` to be a positive integer, got `0`');
   });

@@ -62,6 +62,27 @@ const summary = (events: SyncEvent[], name: string) =>
     .map((e) => (e.kind === 'status' ? e.status : e.kind === 'state' ? `state:${e.bookmark.value ?? (e.bookmark.complete ? 'complete' : '-')}` : e.kind));
 
 describe('runSync', () => {
+  it('stops reading while the output is 10,000 records behind, however the records are batched', async () => {
+    let produced = 0;
+    const pages: WindowReader = async function* () {
+      for (let page = 0; page < 100; page += 1) {
+        produced += 2000;
+        yield { count: 2000, objects: Array.from({ length: 2000 }, (_, i) => ({ Id: `${page}-${i}` })) };
+      }
+    };
+    const events = runSync({
+      streams: [stream('Account', {}, 'FULL_TABLE')], bookmarks: new Map(), read: { bulk: pages, rest: pages },
+      hooks, streamConcurrency: 1, signal: new AbortController().signal,
+    })[Symbol.asyncIterator]();
+    // The consumer takes one event and stalls: the reader must stop soon after, not read all 200,000.
+    await events.next();
+    await new Promise((r) => setTimeout(r, 50));
+    expect(produced).toBeLessThanOrEqual(10_000 + 2 * 2000);
+    let records = 0;
+    for (let e = await events.next(); !e.done; e = await events.next()) if (e.value.kind === 'records') records += e.value.batch.count;
+    expect(records).toBe(200_000);
+  });
+
   it('emits statuses, schema, records then a state after each window', async () => {
     const calls: ReadRequest[] = [];
     const { events, error } = await collect(runSync({
