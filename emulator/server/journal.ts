@@ -19,6 +19,8 @@ export interface JournalEntry {
   requestBytes: number;
   startedAt: number;
   durationMs: number;
+  /** The configured latency this request waited before it was handled (absent: none). */
+  latencyMs?: number;
   /** Set when an injected fault decided the response. */
   fault?: string;
   /** Set when a Bulk result page came from the result cache instead of being rendered. */

@@ -99,6 +99,7 @@ async function serve(state: EmulatorState, host: HostKind, req: IncomingMessage,
     body,
     params: {},
   };
+  let latencyMs = 0;
   let route = resolveRoute(host, method, url.pathname, settings.minApiVersion, settings.maxApiVersion);
   let reply: Reply | 'reset';
   if ((req.url ?? '').length > settings.maxUrlBytes) {
@@ -110,7 +111,8 @@ async function serve(state: EmulatorState, host: HostKind, req: IncomingMessage,
   } else {
     ctx.params = route.params;
     ctx.version = route.version;
-    if (settings.latencyMs > 0) await sleep(settings.latencyMs);
+    latencyMs = settings.latencyMs;
+    if (latencyMs > 0) await sleep(latencyMs);
     ctx.fault = state.faults.take(route.name, method, url.pathname);
     reply = await handle(state, ctx, route);
   }
@@ -144,6 +146,7 @@ async function serve(state: EmulatorState, host: HostKind, req: IncomingMessage,
     requestBytes: body.length,
     startedAt,
     durationMs: performance.now() - t0,
+    ...(latencyMs > 0 ? { latencyMs } : {}),
     fault: ctx.fault ? (ctx.fault.label ?? ctx.fault.action) : undefined,
     ...(reply !== 'reset' && reply.cached ? { cached: true as const } : {}),
   });

@@ -28,12 +28,6 @@ const describeBatch = (names: string[]) =>
     body: JSON.stringify({ batchRequests: names.map((n) => ({ method: 'GET', url: `v62.0/sobjects/${n}/describe` })) }),
   });
 
-async function timed<T>(run: () => Promise<T>): Promise<[T, number]> {
-  const started = performance.now();
-  const result = await run();
-  return [result, performance.now() - started];
-}
-
 describe('extra generated objects', () => {
   it('appear in describeGlobal, describe and composite batches, with about 30 fields of assorted types and a few rows', async () => {
     const global = (await api(em, token, `${V}/sobjects`)).json<{ sobjects: { name: string; custom: boolean; queryable: boolean }[] }>();
@@ -69,26 +63,34 @@ describe('extra generated objects', () => {
 });
 
 describe('latency', () => {
+  beforeEach(() => {
+    em.journal.clear();
+  });
+
   it('delays each describe by the configured latency', async () => {
     em.settings.latencyMs = LATENCY;
-    const [res, ms] = await timed(() => api(em, token, `${V}/sobjects/Generated_0001__c/describe`));
+    const started = performance.now();
+    const res = await api(em, token, `${V}/sobjects/Generated_0001__c/describe`);
     expect(res.status).toBe(200);
-    expect(ms).toBeGreaterThanOrEqual(LATENCY - 5);
+    // A sleep never ends early: this lower bound holds however loaded the machine is.
+    expect(performance.now() - started).toBeGreaterThanOrEqual(LATENCY - 1);
+    expect(em.journal.entries().map((e) => e.latencyMs)).toEqual([LATENCY]);
   });
 
   it('delays a composite batch once as a whole, not once per subrequest', async () => {
     em.settings.latencyMs = LATENCY;
-    const [res, ms] = await timed(() => describeBatch(Array.from({ length: 25 }, (_, i) => `Generated_${String(i + 1).padStart(4, '0')}__c`)));
+    const res = await describeBatch(Array.from({ length: 25 }, (_, i) => `Generated_${String(i + 1).padStart(4, '0')}__c`));
     expect(res.json<{ hasErrors: boolean }>().hasErrors).toBe(false);
-    expect(ms).toBeGreaterThanOrEqual(LATENCY - 5);
-    expect(ms).toBeLessThan(3 * LATENCY);
+    expect(em.journal.entries().map((e) => e.latencyMs)).toEqual([LATENCY]);
   });
 
   it('delays concurrent requests side by side, as separate connections to an org are', async () => {
     em.settings.latencyMs = LATENCY;
-    const [replies, ms] = await timed(() => Promise.all(Array.from({ length: 10 }, (_, i) => api(em, token, `${V}/sobjects/Generated_${String(i + 11).padStart(4, '0')}__c/describe`))));
+    const replies = await Promise.all(Array.from({ length: 10 }, (_, i) => api(em, token, `${V}/sobjects/Generated_${String(i + 11).padStart(4, '0')}__c/describe`)));
     expect(replies.every((r) => r.status === 200)).toBe(true);
-    expect(ms).toBeGreaterThanOrEqual(LATENCY - 5);
-    expect(ms).toBeLessThan(4 * LATENCY);
+    const entries = em.journal.entries();
+    expect(entries.map((e) => e.latencyMs)).toEqual(Array(10).fill(LATENCY));
+    // Every request was under way before any of them was answered: the waits overlapped.
+    expect(Math.max(...entries.map((e) => e.startedAt))).toBeLessThan(Math.min(...entries.map((e) => e.startedAt + e.durationMs)));
   });
 });
