@@ -21,6 +21,7 @@ import { BulkJobRegistry, classifyBulkFailure } from '../salesforce/bulk2/jobs.j
 import { iterateRestQuery } from '../salesforce/rest-query.js';
 import { buildSelect } from '../salesforce/soql.js';
 import { normalizeTimestamp, planWindows, splitWindow } from '../state/windows.js';
+import type { Logger } from '../io/logger.js';
 import type { Progress } from '../io/progress.js';
 import type { StreamBookmark, SyncEvent } from '../sync/events.js';
 import { createBulkReader, createRestReader, streamCondition, type ReaderSettings } from '../sync/readers.js';
@@ -77,6 +78,15 @@ async function earliestValue(client: SalesforceClient, stream: SelectedStream, c
   const soql = `${buildSelect({ sobject: stream.definition.sobject, columns: [key], where })} ORDER BY ${key} ASC LIMIT 1`;
   const page = await firstPage(client, ctx, stream, soql, ctx.signal);
   return page ? normalizeTimestamp(page.records[0]?.[key]) : undefined;
+}
+
+/**
+ * One stderr line per stream status, in both protocols (Airbyte's STREAM_STATUS traces go to the
+ * platform, not to the job log): `Account: complete (1000000 records)`.
+ */
+function logStreamStatus(logger: Logger, counts: Map<string, number>, event: SyncEvent): void {
+  if (event.kind === 'records') counts.set(event.stream, (counts.get(event.stream) ?? 0) + event.batch.count);
+  else if (event.kind === 'status') logger.log(event.status === 'INCOMPLETE' ? 'warn' : 'info', `${event.stream}: ${event.status.toLowerCase()}${event.status === 'COMPLETE' ? ` (${counts.get(event.stream) ?? 0} records)` : ''}`);
 }
 
 function followProgress(progress: Progress, event: SyncEvent): void {
@@ -160,9 +170,11 @@ export async function runRead(ctx: CommandContext, options: ReadCommandOptions):
     syncStart,
   });
   let failedStreams = 0;
+  const counts = new Map<string, number>();
   try {
     for await (const event of events) {
       if (event.kind === 'error') failedStreams += 1;
+      logStreamStatus(ctx.logger, counts, event);
       if (ctx.progress) followProgress(ctx.progress, event);
       const lines = encoder.encode(event);
       if (lines !== undefined) await ctx.out.write(lines);

@@ -94,6 +94,8 @@ describe('read (Airbyte)', () => {
         .filter((m) => m.type === 'STATE' && (m.state as { stream: { stream_descriptor: { name: string } } }).stream.stream_descriptor.name === stream)
         .reduce((sum, m) => sum + (m.state as { sourceStats: { recordCount: number } }).sourceStats.recordCount, 0);
       expect(counted, stream).toBe(ids(full, stream).length);
+      // The job log (stderr) says how many records each stream sent.
+      expect(full.stderr).toContain(`${stream}: complete (${ids(full, stream).length} records)`);
     }
     expectNoSecrets(full, secretValues);
   });

@@ -1,7 +1,7 @@
 /**
  * Sync events → Singer messages: SCHEMA (selected fields) before a stream's first RECORD, RECORDs
- * with `time_extracted`, and STATE whose value is the complete state of every stream. Statuses,
- * estimates and errors are stderr log lines.
+ * with `time_extracted`, and STATE whose value is the complete state of every stream. Estimates
+ * and errors are stderr log lines (stream statuses are logged by the read command, for both protocols).
  */
 import { secrets } from '../../core/secrets.js';
 import type { JsonSchema } from '../../catalog/types.js';
@@ -17,7 +17,6 @@ import { encodeSingerBookmark } from './state.js';
 export class SingerEncoder {
   readonly #bookmarks: Map<string, StreamBookmark>;
   readonly #log: (level: 'debug' | 'info' | 'warn' | 'error', message: string) => void;
-  readonly #counts = new Map<string, number>();
   /** Records counted since the stream's last METRIC line (singer-python counters reset too). */
   readonly #unreported = new Map<string, { count: number; since: number }>();
   readonly #now: () => number;
@@ -47,7 +46,6 @@ export class SingerEncoder {
   encode(event: SyncEvent): string | Buffer | undefined {
     switch (event.kind) {
       case 'records': {
-        this.#counts.set(event.stream, (this.#counts.get(event.stream) ?? 0) + event.batch.count);
         this.#countRecords(event.stream, event.batch.count, false);
         return frameRecords(event.batch, this.envelope(event.stream));
       }
@@ -66,7 +64,6 @@ export class SingerEncoder {
       }
       case 'status':
         if (event.status === 'COMPLETE' || event.status === 'INCOMPLETE') this.#countRecords(event.stream, 0, true);
-        this.#log(event.status === 'INCOMPLETE' ? 'warn' : 'info', `${event.stream}: ${event.status.toLowerCase()}${event.status === 'COMPLETE' ? ` (${this.#counts.get(event.stream) ?? 0} records)` : ''}`);
         return undefined;
       case 'estimate':
         this.#log('debug', `${event.stream}: about ${event.rows} rows`);
