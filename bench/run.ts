@@ -1,18 +1,21 @@
 /**
  * `npm run bench`: the tap against the emulator, side by side with the byte ceiling and jsforce.
  *
- *   node dist/bench/run.js [--records 1000000] [--big 5000000] [--only read,ceiling,jsforce,pages]
+ *   node dist/bench/run.js [--records 1000000] [--big 5000000] [--only read,ceiling,jsforce,pages,discover]
  *                          [--cpu-prof DIR]   (the tap's runs write V8 CPU profiles to DIR)
+ *                          [--node PATH]      (the tap runs on this Node binary, e.g. a current LTS)
  *
  * - The emulator runs in its own process (loopback, no latency) with Account rows; the tap's
  *   real CLI reads 60 Account columns in Airbyte and in Singer mode with stdout to /dev/null,
  *   with the Docker image's NODE_OPTIONS, and once more in Airbyte mode with V8's defaults.
- *   Peak RSS is the tap process's own (GNU time).
+ *   Peak RSS is the tap process's own (GNU time). Every run's rate counts the records the tap
+ *   reports it sent (its `complete (N records)` log lines); a run that sent fewer fails the bench.
  * - ceiling: the same result pages fetched and transcoded to JSON lines by the byte path, with
  *   no per-record work and no protocol envelope.
  * - jsforce: `bulk2.query` of the same SOQL, each record through `JSON.stringify`.
- * - pages: result download with each connection capped at 20 MB/s, `resultPages` in parallel
- *   against the sequential locator chain.
+ * - pages: the tap's read with each connection capped at 20 MB/s, `resultPages` downloaded 3
+ *   (the default), 4 and 5 at a time against the sequential locator chain (result_page_concurrency 1),
+ *   timed from the tap's first result request to its stream's end (its own log timestamps).
  * Prints a table (with each rate against the previous run's, ×prev) and writes bench/results.json.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -59,7 +62,16 @@ interface Result {
   note?: string;
 }
 
-function args(): { records: number; big?: number; only: Set<string>; cpuProf?: string } {
+interface Options {
+  records: number;
+  big?: number;
+  only: Set<string>;
+  cpuProf?: string;
+  /** The Node binary the tap runs on. */
+  node: string;
+}
+
+function args(): Options {
   const argv = process.argv.slice(2);
   const get = (name: string) => {
     const i = argv.indexOf(`--${name}`);
@@ -68,7 +80,7 @@ function args(): { records: number; big?: number; only: Set<string>; cpuProf?: s
   const only = new Set((get('only') ?? 'read,ceiling,jsforce,pages,discover').split(','));
   const big = get('big');
   const cpuProf = get('cpu-prof');
-  return { records: Number(get('records') ?? 1_000_000), ...(big ? { big: Number(big) } : {}), ...(cpuProf ? { cpuProf } : {}), only };
+  return { records: Number(get('records') ?? 1_000_000), ...(big ? { big: Number(big) } : {}), ...(cpuProf ? { cpuProf } : {}), only, node: get('node') ?? process.execPath };
 }
 
 async function startEmulator(extra: string[]): Promise<{ info: EmulatorInfo; child: ChildProcess }> {
@@ -167,17 +179,23 @@ async function jsforceReader(info: EmulatorInfo, columns: { name: string }[]): P
   const started = process.hrtime.bigint();
   let records = 0;
   let bytes = 0;
+  // jsforce parses every page as one CSV: each later page's header comes out as a record.
+  let headers = 0;
   const stream = await conn.bulk2.query(`SELECT ${columns.map((c) => c.name).join(', ')} FROM Account`, { scanAll: true });
   await new Promise<void>((resolve, reject) => {
-    stream.on('record', (record: unknown) => {
+    stream.on('record', (record: { Id?: unknown }) => {
       bytes += JSON.stringify(record).length + 1;
-      records += 1;
+      if (record.Id === 'Id') headers += 1;
+      else records += 1;
     });
     stream.on('end', () => resolve());
     stream.on('error', reject);
   });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  return { name: 'jsforce bulk2.query + JSON.stringify', records, seconds, recordsPerSecond: records / seconds, mbPerSecond: bytes / 1e6 / seconds };
+  return {
+    name: 'jsforce bulk2.query + JSON.stringify', records, seconds, recordsPerSecond: records / seconds, mbPerSecond: bytes / 1e6 / seconds,
+    ...(headers > 0 ? { note: `also emitted ${headers} page header(s) as records` } : {}),
+  };
 }
 
 interface JsforceConnection {
@@ -185,22 +203,37 @@ interface JsforceConnection {
   bulk2: { query(soql: string, options: object): Promise<NodeJS.EventEmitter> };
 }
 
-/** Runs the built CLI with stdout to /dev/null under GNU time; returns seconds and peak RSS. */
-function runTap(label: string, argv: string[], records: number, options: { cpuProf?: string; nodeOptions?: string } = {}): Result {
-  const started = process.hrtime.bigint();
-  const node = options.cpuProf ? [process.execPath, '--cpu-prof', '--cpu-prof-dir', options.cpuProf] : [process.execPath];
-  const env = { ...process.env, NODE_OPTIONS: options.nodeOptions ?? IMAGE_NODE_OPTIONS };
-  const run = spawnSync('/usr/bin/time', ['-f', '%M', ...node, cli, ...argv], { stdio: ['ignore', 'ignore', 'pipe'], env, maxBuffer: 64 << 20 });
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  const stderr = run.stderr.toString();
-  const rssKb = Number(stderr.trim().split('\n').at(-1));
-  if (run.status !== 0) throw new Error(`${label} exited with ${run.status}:\n${stderr.slice(-2000)}`);
-  return { name: label, records, seconds, recordsPerSecond: records / seconds, peakRssMb: rssKb / 1024 };
+interface TapRun {
+  seconds: number;
+  peakRssMb: number;
+  /** Records the tap says it sent, summed over its `<stream>: complete (N records)` lines. */
+  records: number;
+  stderr: string;
 }
 
-function tapCatalogs(dir: string, config: string, columns: string[]): { airbyte: string; singer: string } {
+/** Runs the built CLI on `node` with stdout to /dev/null under GNU time. */
+function spawnTap(label: string, node: string, argv: string[], options: { cpuProf?: string; nodeOptions?: string } = {}): TapRun {
+  const started = process.hrtime.bigint();
+  const command = options.cpuProf ? [node, '--cpu-prof', '--cpu-prof-dir', options.cpuProf] : [node];
+  const env = { ...process.env, NODE_OPTIONS: options.nodeOptions ?? IMAGE_NODE_OPTIONS };
+  const run = spawnSync('/usr/bin/time', ['-f', '%M', ...command, cli, ...argv], { stdio: ['ignore', 'ignore', 'pipe'], env, maxBuffer: 64 << 20 });
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const stderr = run.stderr.toString();
+  if (run.status !== 0) throw new Error(`${label} exited with ${run.status}:\n${stderr.slice(-2000)}`);
+  const records = [...stderr.matchAll(/ INFO \S+: complete \((\d+) records\)$/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
+  return { seconds, peakRssMb: Number(stderr.trim().split('\n').at(-1)) / 1024, records, stderr };
+}
+
+/** A timed read: its rate counts the records the tap sent, and it must have sent them all. */
+function runTap(label: string, node: string, argv: string[], expected: number, options: { cpuProf?: string; nodeOptions?: string } = {}): Result {
+  const run = spawnTap(label, node, argv, options);
+  if (run.records !== expected) throw new Error(`${label}: the tap sent ${run.records} records, expected ${expected}`);
+  return { name: label, records: run.records, seconds: run.seconds, recordsPerSecond: run.records / run.seconds, peakRssMb: run.peakRssMb };
+}
+
+function tapCatalogs(dir: string, node: string, config: string, columns: string[]): { airbyte: string; singer: string } {
   const discover = (argv: string[]) => {
-    const out = spawnSync(process.execPath, [cli, ...argv], { maxBuffer: 256 << 20 });
+    const out = spawnSync(node, [cli, ...argv], { maxBuffer: 256 << 20 });
     if (out.status !== 0) throw new Error(`discover failed: ${out.stderr.toString().slice(-1000)}`);
     return out.stdout.toString();
   };
@@ -224,48 +257,63 @@ function tapCatalogs(dir: string, config: string, columns: string[]): { airbyte:
   return { airbyte, singer };
 }
 
-async function pages(): Promise<Result[]> {
-  // 20 MB/s per connection: the parallel download's advantage is its several connections.
-  // Pages of the same size both ways: 24 locator pages one after another, or 24 resultPages 3 (4) at a time.
-  const pageRows = Math.ceil(200_000 / 24);
-  // Rendered pages are cached after a first untimed pass, so both timed passes measure the transfer.
-  const { info, child } = await startEmulator(['--records', '200000', '--bandwidth', String(20 * 1024 * 1024), '--bulk-job-delay-ms', '50', '--bulk-result-page-rows', String(pageRows), '--bulk-result-cache-mb', '1000']);
+/**
+ * How long the tap spent downloading: from its first result request (a METRIC timer's end less
+ * its duration) to its last stream's end, both from its own log timestamps.
+ */
+function downloadSeconds(stderr: string): number {
+  let first = Infinity;
+  let last = -Infinity;
+  for (const line of stderr.split('\n')) {
+    const metric = /^(\S+) INFO METRIC: (\{.*\})$/.exec(line);
+    if (metric) {
+      const timer = JSON.parse(metric[2]!) as { value: number; tags: { endpoint?: string } };
+      if (timer.tags.endpoint === 'jobs/query/:id/results') first = Math.min(first, Date.parse(metric[1]!) - timer.value * 1000);
+      continue;
+    }
+    const complete = /^(\S+) INFO \S+: complete \(/.exec(line);
+    if (complete) last = Math.max(last, Date.parse(complete[1]!));
+  }
+  if (!Number.isFinite(first) || !Number.isFinite(last)) throw new Error('the tap logged no result request or no stream end');
+  return (last - first) / 1000;
+}
+
+/**
+ * The tap's own parallel download: each connection capped at 20 MB/s, so the advantage is its
+ * several connections. 24 pages of the same size both ways: the locator chain one page after
+ * another (result_page_concurrency 1), or the job's resultPages 3 (the default), 4 and 5 at a time.
+ */
+async function pages(dir: string, node: string, label: (name: string) => string): Promise<Result[]> {
+  const records = 200_000;
+  const pageRows = Math.ceil(records / 24);
+  // Rendered pages are cached after a first untimed read, so the timed reads measure the transfer.
+  const { info, child } = await startEmulator(['--records', String(records), '--bandwidth', String(20 * 1024 * 1024), '--bulk-job-delay-ms', '50', '--bulk-result-page-rows', String(pageRows), '--bulk-result-cache-mb', '1000']);
   try {
-    const session = await login(info);
-    const columns = await benchColumns(session);
-    const jobId = await runBulkJob(session, `SELECT ${columns.map((c) => c.name).join(', ')} FROM Account`);
-    const sink = () => undefined;
-    const timed = async (pass: () => Promise<void>) => {
-      const started = process.hrtime.bigint();
-      await pass();
-      return Number(process.hrtime.bigint() - started) / 1e9;
+    const columns = await benchColumns(await login(info));
+    const pagesDir = mkdtempSync(join(dir, 'pages-'));
+    const configFor = (concurrency: number) => {
+      const path = join(pagesDir, `config-${concurrency}.json`);
+      writeFileSync(path, JSON.stringify({ ...info.tap_config, include_deleted: true, max_records: pageRows, result_page_concurrency: concurrency }));
+      return path;
     };
-    const sequentialPass = async () => {
-      let locator: string | undefined = '';
-      while (locator !== undefined) {
-        locator = await fetchPage(session, `/services/data/v${API}/jobs/query/${jobId}/results?maxRecords=${pageRows}${locator ? `&locator=${locator}` : ''}`, sink);
-      }
+    const catalog = tapCatalogs(pagesDir, node, configFor(1), columns.map((c) => c.name)).singer;
+    const read = (concurrency: number) => {
+      const name = label(concurrency === 1 ? 'pages: tap, sequential locators @20MB/s/conn' : `pages: tap, resultPages ×${concurrency} @20MB/s/conn`);
+      const run = spawnTap(name, node, ['--config', configFor(concurrency), '--catalog', catalog]);
+      if (run.records !== records) throw new Error(`${name}: the tap sent ${run.records} records, expected ${records}`);
+      const seconds = downloadSeconds(run.stderr);
+      return { name, records, seconds, recordsPerSecond: records / seconds, peakRssMb: run.peakRssMb, whole: run.seconds };
     };
-    const parallelPass = async (connections: number) => {
-      let next: string | undefined = `/services/data/v${API}/jobs/query/${jobId}/resultPages`;
-      const urls: string[] = [];
-      while (next) {
-        const list: { resultPages: { resultUrl: string }[]; nextRecordsUrl?: string; done: boolean } = await api(session, next);
-        urls.push(...list.resultPages.map((p) => p.resultUrl));
-        next = list.done ? undefined : list.nextRecordsUrl;
-      }
-      await Promise.all(Array.from({ length: connections }, async () => {
-        for (let url = urls.shift(); url; url = urls.shift()) await fetchPage(session, url, sink);
-      }));
-    };
-    await sequentialPass();
-    const sequential = await timed(sequentialPass);
-    const parallel = await timed(() => parallelPass(3));
-    const parallel4 = await timed(() => parallelPass(4));
+    read(1);
+    const sequential = read(1);
+    const note = (r: ReturnType<typeof read>, what: string) => `${(sequential.seconds / r.seconds).toFixed(2)}× sequential (${what}); whole run ${r.whole.toFixed(1)} s`;
+    const row = ({ whole, ...r }: ReturnType<typeof read>, text: string): Result => ({ ...r, note: text });
     return [
-      { name: 'pages: sequential locators @20MB/s/conn', records: 200_000, seconds: sequential, recordsPerSecond: 200_000 / sequential },
-      { name: 'pages: resultPages ×3 @20MB/s/conn', records: 200_000, seconds: parallel, recordsPerSecond: 200_000 / parallel, note: `${(sequential / parallel).toFixed(2)}× sequential (3 connections, the default)` },
-      { name: 'pages: resultPages ×4 @20MB/s/conn', records: 200_000, seconds: parallel4, recordsPerSecond: 200_000 / parallel4, note: `${(sequential / parallel4).toFixed(2)}× sequential (result_page_concurrency 4)` },
+      row(sequential, `download ${sequential.seconds.toFixed(1)} s; whole run ${sequential.whole.toFixed(1)} s`),
+      ...[3, 4, 5].map((concurrency) => {
+        const r = read(concurrency);
+        return row(r, note(r, concurrency === 3 ? '3 connections, the default' : `result_page_concurrency ${concurrency}`));
+      }),
     ];
   } finally {
     child.kill('SIGTERM');
@@ -273,17 +321,17 @@ async function pages(): Promise<Result[]> {
 }
 
 /** Discovery of a big org: 1,000 extra objects, every call 100 ms late, as the CLI runs it. */
-async function discovery(dir: string): Promise<Result> {
+async function discovery(dir: string, node: string, label: (name: string) => string): Promise<Result> {
   const { info, child } = await startEmulator(['--records', '10', '--extra-objects', '1000', '--latency-ms', '100']);
   try {
     const config = join(dir, 'discover-config.json');
     writeFileSync(config, JSON.stringify(info.tap_config));
     const started = process.hrtime.bigint();
-    const run = spawnSync(process.execPath, [cli, '--config', config, '--discover'], { maxBuffer: 512 << 20 });
+    const run = spawnSync(node, [cli, '--config', config, '--discover'], { maxBuffer: 512 << 20 });
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     if (run.status !== 0) throw new Error(`discover failed: ${run.stderr.toString().slice(-1000)}`);
     const streams = (JSON.parse(run.stdout.toString()) as { streams: unknown[] }).streams.length;
-    return { name: 'discover: 1,000+ objects @100ms/call', records: streams, seconds, recordsPerSecond: streams / seconds, note: `${seconds.toFixed(2)} s for ${streams} streams (process start and login included)` };
+    return { name: label('discover: 1,000+ objects @100ms/call'), records: streams, seconds, recordsPerSecond: streams / seconds, note: `${seconds.toFixed(2)} s for ${streams} streams (process start and login included)` };
   } finally {
     child.kill('SIGTERM');
   }
@@ -293,6 +341,11 @@ async function main(): Promise<void> {
   const options = args();
   const results: Result[] = [];
   const dir = mkdtempSync(join(tmpdir(), 'tap-bench-'));
+  const node = options.node;
+  // Runs on another Node than the bench's are named after it, so results.json keeps both.
+  const tapNode = spawnSync(node, ['--version']).stdout.toString().trim();
+  if (!/^v\d+\./.test(tapNode)) throw new Error(`--node ${node} is not a Node.js binary`);
+  const label = (name: string) => (tapNode === process.version ? name : `${name} [${tapNode}]`);
   const sizes = [options.records, ...(options.big ? [options.big] : [])];
   for (const records of sizes) {
     // Clients that send no maxRecords (jsforce) get pages of 100k rows, as Salesforce caps pages by size.
@@ -307,16 +360,16 @@ async function main(): Promise<void> {
       const config = join(dir, 'config.json');
       writeFileSync(config, JSON.stringify({ ...info.tap_config, include_deleted: true, max_records: 100_000 }));
       if (options.only.has('read')) {
-        const catalogs = tapCatalogs(dir, config, columns.map((c) => c.name));
+        const catalogs = tapCatalogs(dir, node, config, columns.map((c) => c.name));
         // The tap's SOQL lists the columns in its own order: a page cache of its own to warm.
-        if (cached) runTap('warm-up', ['--config', config, '--catalog', catalogs.singer], records);
+        if (cached) runTap('warm-up', node, ['--config', config, '--catalog', catalogs.singer], records);
         const airbyte = ['read', '--config', config, '--catalog', catalogs.airbyte];
         const profile = options.cpuProf ? { cpuProf: options.cpuProf } : {};
         // Past 1M rows the emulator renders every page as it serves it: those runs compare memory, not speed.
         const note = cached ? {} : { note: 'emulator renders as it serves (no page cache): for peak RSS' };
-        results.push({ ...runTap(`tap read (Airbyte) ${records}`, airbyte, records, profile), ...note });
-        results.push({ ...runTap(`tap read (Singer) ${records}`, ['--config', config, '--catalog', catalogs.singer], records, profile), ...note });
-        if (IMAGE_NODE_OPTIONS) results.push({ ...runTap(`tap read (Airbyte) ${records}, V8 defaults`, airbyte, records, { nodeOptions: '' }), note: `without NODE_OPTIONS=${IMAGE_NODE_OPTIONS}` });
+        results.push({ ...runTap(label(`tap read (Airbyte) ${records}`), node, airbyte, records, profile), ...note });
+        results.push({ ...runTap(label(`tap read (Singer) ${records}`), node, ['--config', config, '--catalog', catalogs.singer], records, profile), ...note });
+        if (IMAGE_NODE_OPTIONS) results.push({ ...runTap(label(`tap read (Airbyte) ${records}, V8 defaults`), node, airbyte, records, { nodeOptions: '' }), note: `without NODE_OPTIONS=${IMAGE_NODE_OPTIONS}` });
       }
       if (records === options.records && options.only.has('ceiling')) results.push(await ceiling(session, columns));
     } finally {
@@ -333,8 +386,8 @@ async function main(): Promise<void> {
       child.kill('SIGTERM');
     }
   }
-  if (options.only.has('pages')) results.push(...(await pages()));
-  if (options.only.has('discover')) results.push(await discovery(dir));
+  if (options.only.has('pages')) results.push(...(await pages(dir, node, label)));
+  if (options.only.has('discover')) results.push(await discovery(dir, node, label));
 
   const ceil = results.find((r) => r.name.startsWith('ceiling'));
   const js = results.find((r) => r.name.startsWith('jsforce'));
@@ -363,7 +416,7 @@ async function main(): Promise<void> {
   const at = new Date().toISOString();
   const measured = new Set(rows.map((r) => r.name));
   const kept = [...previous.values()].filter((r) => !measured.has(r.name));
-  writeFileSync(resultsFile, `${JSON.stringify({ node: process.version, at, results: [...rows.map((r) => ({ ...r, at })), ...kept] }, null, 2)}\n`);
+  writeFileSync(resultsFile, `${JSON.stringify({ node: process.version, tapNode, at, results: [...rows.map((r) => ({ ...r, at })), ...kept] }, null, 2)}\n`);
 }
 
 main().catch((error: unknown) => {
