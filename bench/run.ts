@@ -3,7 +3,7 @@
  *
  *   node dist/bench/run.js [--records 1000000] [--big 5000000] [--only read,ceiling,jsforce,pages,discover]
  *                          [--cpu-prof DIR]   (the tap's runs write V8 CPU profiles to DIR)
- *                          [--node PATH]      (the tap runs on this Node binary, e.g. a current LTS)
+ *                          [--node PATH]      (the whole benchmark runs again on this Node binary)
  *
  * - The emulator runs in its own process (loopback, no latency) with Account rows; the tap's
  *   real CLI reads 60 Account columns in Airbyte and in Singer mode with stdout to /dev/null,
@@ -16,11 +16,12 @@
  * - pages: the tap's read with each connection capped at 20 MB/s, `resultPages` downloaded 3
  *   (the default), 4 and 5 at a time against the sequential locator chain (result_page_concurrency 1),
  *   timed from the tap's first result request to its stream's end (its own log timestamps).
- * Prints a table (with each rate against the previous run's, ×prev) and writes bench/results.json.
+ * Prints a table (with each rate against the previous run's on the same Node, ×prev) and writes
+ * bench/results.json, whose rows carry their Node version and time.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { request } from 'undici';
@@ -67,8 +68,8 @@ interface Options {
   big?: number;
   only: Set<string>;
   cpuProf?: string;
-  /** The Node binary the tap runs on. */
-  node: string;
+  /** Run the benchmark on this Node binary instead (e.g. a current LTS). */
+  node?: string;
 }
 
 function args(): Options {
@@ -80,7 +81,7 @@ function args(): Options {
   const only = new Set((get('only') ?? 'read,ceiling,jsforce,pages,discover').split(','));
   const big = get('big');
   const cpuProf = get('cpu-prof');
-  return { records: Number(get('records') ?? 1_000_000), ...(big ? { big: Number(big) } : {}), ...(cpuProf ? { cpuProf } : {}), only, node: get('node') ?? process.execPath };
+  return { records: Number(get('records') ?? 1_000_000), ...(big ? { big: Number(big) } : {}), ...(cpuProf ? { cpuProf } : {}), ...(get('node') ? { node: get('node') } : {}), only };
 }
 
 async function startEmulator(extra: string[]): Promise<{ info: EmulatorInfo; child: ChildProcess }> {
@@ -211,10 +212,10 @@ interface TapRun {
   stderr: string;
 }
 
-/** Runs the built CLI on `node` with stdout to /dev/null under GNU time. */
-function spawnTap(label: string, node: string, argv: string[], options: { cpuProf?: string; nodeOptions?: string } = {}): TapRun {
+/** Runs the built CLI with stdout to /dev/null under GNU time. */
+function spawnTap(label: string, argv: string[], options: { cpuProf?: string; nodeOptions?: string } = {}): TapRun {
   const started = process.hrtime.bigint();
-  const command = options.cpuProf ? [node, '--cpu-prof', '--cpu-prof-dir', options.cpuProf] : [node];
+  const command = options.cpuProf ? [process.execPath, '--cpu-prof', '--cpu-prof-dir', options.cpuProf] : [process.execPath];
   const env = { ...process.env, NODE_OPTIONS: options.nodeOptions ?? IMAGE_NODE_OPTIONS };
   const run = spawnSync('/usr/bin/time', ['-f', '%M', ...command, cli, ...argv], { stdio: ['ignore', 'ignore', 'pipe'], env, maxBuffer: 64 << 20 });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
@@ -225,15 +226,15 @@ function spawnTap(label: string, node: string, argv: string[], options: { cpuPro
 }
 
 /** A timed read: its rate counts the records the tap sent, and it must have sent them all. */
-function runTap(label: string, node: string, argv: string[], expected: number, options: { cpuProf?: string; nodeOptions?: string } = {}): Result {
-  const run = spawnTap(label, node, argv, options);
+function runTap(label: string, argv: string[], expected: number, options: { cpuProf?: string; nodeOptions?: string } = {}): Result {
+  const run = spawnTap(label, argv, options);
   if (run.records !== expected) throw new Error(`${label}: the tap sent ${run.records} records, expected ${expected}`);
   return { name: label, records: run.records, seconds: run.seconds, recordsPerSecond: run.records / run.seconds, peakRssMb: run.peakRssMb };
 }
 
-function tapCatalogs(dir: string, node: string, config: string, columns: string[]): { airbyte: string; singer: string } {
+function tapCatalogs(dir: string, config: string, columns: string[]): { airbyte: string; singer: string } {
   const discover = (argv: string[]) => {
-    const out = spawnSync(node, [cli, ...argv], { maxBuffer: 256 << 20 });
+    const out = spawnSync(process.execPath, [cli, ...argv], { maxBuffer: 256 << 20 });
     if (out.status !== 0) throw new Error(`discover failed: ${out.stderr.toString().slice(-1000)}`);
     return out.stdout.toString();
   };
@@ -283,7 +284,7 @@ function downloadSeconds(stderr: string): number {
  * several connections. 24 pages of the same size both ways: the locator chain one page after
  * another (result_page_concurrency 1), or the job's resultPages 3 (the default), 4 and 5 at a time.
  */
-async function pages(dir: string, node: string, label: (name: string) => string): Promise<Result[]> {
+async function pages(dir: string): Promise<Result[]> {
   const records = 200_000;
   const pageRows = Math.ceil(records / 24);
   // Rendered pages are cached after a first untimed read, so the timed reads measure the transfer.
@@ -296,10 +297,10 @@ async function pages(dir: string, node: string, label: (name: string) => string)
       writeFileSync(path, JSON.stringify({ ...info.tap_config, include_deleted: true, max_records: pageRows, result_page_concurrency: concurrency }));
       return path;
     };
-    const catalog = tapCatalogs(pagesDir, node, configFor(1), columns.map((c) => c.name)).singer;
+    const catalog = tapCatalogs(pagesDir, configFor(1), columns.map((c) => c.name)).singer;
     const read = (concurrency: number) => {
-      const name = label(concurrency === 1 ? 'pages: tap, sequential locators @20MB/s/conn' : `pages: tap, resultPages ×${concurrency} @20MB/s/conn`);
-      const run = spawnTap(name, node, ['--config', configFor(concurrency), '--catalog', catalog]);
+      const name = concurrency === 1 ? 'pages: tap, sequential locators @20MB/s/conn' : `pages: tap, resultPages ×${concurrency} @20MB/s/conn`;
+      const run = spawnTap(name, ['--config', configFor(concurrency), '--catalog', catalog]);
       if (run.records !== records) throw new Error(`${name}: the tap sent ${run.records} records, expected ${records}`);
       const seconds = downloadSeconds(run.stderr);
       return { name, records, seconds, recordsPerSecond: records / seconds, peakRssMb: run.peakRssMb, whole: run.seconds };
@@ -321,17 +322,17 @@ async function pages(dir: string, node: string, label: (name: string) => string)
 }
 
 /** Discovery of a big org: 1,000 extra objects, every call 100 ms late, as the CLI runs it. */
-async function discovery(dir: string, node: string, label: (name: string) => string): Promise<Result> {
+async function discovery(dir: string): Promise<Result> {
   const { info, child } = await startEmulator(['--records', '10', '--extra-objects', '1000', '--latency-ms', '100']);
   try {
     const config = join(dir, 'discover-config.json');
     writeFileSync(config, JSON.stringify(info.tap_config));
     const started = process.hrtime.bigint();
-    const run = spawnSync(node, [cli, '--config', config, '--discover'], { maxBuffer: 512 << 20 });
+    const run = spawnSync(process.execPath, [cli, '--config', config, '--discover'], { maxBuffer: 512 << 20 });
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     if (run.status !== 0) throw new Error(`discover failed: ${run.stderr.toString().slice(-1000)}`);
     const streams = (JSON.parse(run.stdout.toString()) as { streams: unknown[] }).streams.length;
-    return { name: label('discover: 1,000+ objects @100ms/call'), records: streams, seconds, recordsPerSecond: streams / seconds, note: `${seconds.toFixed(2)} s for ${streams} streams (process start and login included)` };
+    return { name: 'discover: 1,000+ objects @100ms/call', records: streams, seconds, recordsPerSecond: streams / seconds, note: `${seconds.toFixed(2)} s for ${streams} streams (process start and login included)` };
   } finally {
     child.kill('SIGTERM');
   }
@@ -339,13 +340,17 @@ async function discovery(dir: string, node: string, label: (name: string) => str
 
 async function main(): Promise<void> {
   const options = args();
+  if (options.node) {
+    // Everything (emulator, ceiling, jsforce, the tap) on that Node, so the ratios compare like with like.
+    const argv = process.argv.slice(2);
+    argv.splice(argv.indexOf('--node'), 2);
+    const run = spawnSync(options.node, [fileURLToPath(import.meta.url), ...argv], { stdio: 'inherit' });
+    if (run.error) throw new Error(`--node ${options.node}: ${run.error.message}`);
+    process.exitCode = run.status ?? 1;
+    return;
+  }
   const results: Result[] = [];
   const dir = mkdtempSync(join(tmpdir(), 'tap-bench-'));
-  const node = options.node;
-  // Runs on another Node than the bench's are named after it, so results.json keeps both.
-  const tapNode = spawnSync(node, ['--version']).stdout.toString().trim();
-  if (!/^v\d+\./.test(tapNode)) throw new Error(`--node ${node} is not a Node.js binary`);
-  const label = (name: string) => (tapNode === process.version ? name : `${name} [${tapNode}]`);
   const sizes = [options.records, ...(options.big ? [options.big] : [])];
   for (const records of sizes) {
     // Clients that send no maxRecords (jsforce) get pages of 100k rows, as Salesforce caps pages by size.
@@ -360,16 +365,17 @@ async function main(): Promise<void> {
       const config = join(dir, 'config.json');
       writeFileSync(config, JSON.stringify({ ...info.tap_config, include_deleted: true, max_records: 100_000 }));
       if (options.only.has('read')) {
-        const catalogs = tapCatalogs(dir, node, config, columns.map((c) => c.name));
+        const catalogs = tapCatalogs(dir, config, columns.map((c) => c.name));
         // The tap's SOQL lists the columns in its own order: a page cache of its own to warm.
-        if (cached) runTap('warm-up', node, ['--config', config, '--catalog', catalogs.singer], records);
+        if (cached) runTap('warm-up', ['--config', config, '--catalog', catalogs.singer], records);
         const airbyte = ['read', '--config', config, '--catalog', catalogs.airbyte];
         const profile = options.cpuProf ? { cpuProf: options.cpuProf } : {};
         // Past 1M rows the emulator renders every page as it serves it: those runs compare memory, not speed.
-        const note = cached ? {} : { note: 'emulator renders as it serves (no page cache): for peak RSS' };
-        results.push({ ...runTap(label(`tap read (Airbyte) ${records}`), node, airbyte, records, profile), ...note });
-        results.push({ ...runTap(label(`tap read (Singer) ${records}`), node, ['--config', config, '--catalog', catalogs.singer], records, profile), ...note });
-        if (IMAGE_NODE_OPTIONS) results.push({ ...runTap(label(`tap read (Airbyte) ${records}, V8 defaults`), node, airbyte, records, { nodeOptions: '' }), note: `without NODE_OPTIONS=${IMAGE_NODE_OPTIONS}` });
+        const uncached = 'emulator renders as it serves (no page cache): for peak RSS';
+        const note = cached ? {} : { note: uncached };
+        results.push({ ...runTap(`tap read (Airbyte) ${records}`, airbyte, records, profile), ...note });
+        results.push({ ...runTap(`tap read (Singer) ${records}`, ['--config', config, '--catalog', catalogs.singer], records, profile), ...note });
+        if (IMAGE_NODE_OPTIONS) results.push({ ...runTap(`tap read (Airbyte) ${records}, V8 defaults`, airbyte, records, { nodeOptions: '' }), note: `without NODE_OPTIONS=${IMAGE_NODE_OPTIONS}${cached ? '' : `; ${uncached}`}` });
       }
       if (records === options.records && options.only.has('ceiling')) results.push(await ceiling(session, columns));
     } finally {
@@ -386,8 +392,8 @@ async function main(): Promise<void> {
       child.kill('SIGTERM');
     }
   }
-  if (options.only.has('pages')) results.push(...(await pages(dir, node, label)));
-  if (options.only.has('discover')) results.push(await discovery(dir, node, label));
+  if (options.only.has('pages')) results.push(...(await pages(dir)));
+  if (options.only.has('discover')) results.push(await discovery(dir));
 
   const ceil = results.find((r) => r.name.startsWith('ceiling'));
   const js = results.find((r) => r.name.startsWith('jsforce'));
@@ -396,27 +402,35 @@ async function main(): Promise<void> {
     ofCeiling: ceil && r.name.startsWith('tap') ? r.recordsPerSecond / ceil.recordsPerSecond : undefined,
     vsJsforce: js && r.name.startsWith('tap') ? r.recordsPerSecond / js.recordsPerSecond : undefined,
   }));
-  // The previous run's rates, so a change shows as a ratio (×prev).
+  // The previous run's rates on the same Node, so a change shows as a ratio (×prev).
+  type Stored = Result & { at?: string; node?: string };
+  const key = (r: Stored) => `${r.node ?? ''} ${r.name}`;
   const resultsFile = join(root, 'bench', 'results.json');
-  const previous = new Map<string, Result & { at?: string }>();
+  const previous = new Map<string, Stored>();
   try {
-    const file = JSON.parse(readFileSync(resultsFile, 'utf8')) as { at?: string; results: (Result & { at?: string })[] };
-    for (const r of file.results) previous.set(r.name, { ...r, ...(file.at && !r.at ? { at: file.at } : {}) });
+    const file = JSON.parse(readFileSync(resultsFile, 'utf8')) as { at?: string; node?: string; results: Stored[] };
+    for (const r of file.results) {
+      const stored = { ...r, ...(file.at && !r.at ? { at: file.at } : {}), ...(file.node && !r.node ? { node: file.node } : {}) };
+      previous.set(key(stored), stored);
+    }
   } catch {
     // No earlier run.
   }
+  const at = new Date().toISOString();
+  const measured = rows.map((r) => ({ ...r, node: process.version, at }));
   const pad = (s: string, n: number) => s.padEnd(n);
+  process.stdout.write(`Node ${process.version}, ${cpus().length} CPUs\n`);
   process.stdout.write(`${pad('benchmark', 46)}${pad('records', 10)}${pad('rec/s', 10)}${pad('MB/s', 8)}${pad('RSS MB', 8)}${pad('×ceil', 7)}${pad('×jsforce', 9)}${pad('×prev', 7)}note\n`);
-  for (const r of rows) {
+  for (const r of measured) {
+    const before = previous.get(key(r));
     process.stdout.write(
-      `${pad(r.name, 46)}${pad(String(r.records), 10)}${pad(Math.round(r.recordsPerSecond).toString(), 10)}${pad(r.mbPerSecond?.toFixed(1) ?? '', 8)}${pad(r.peakRssMb?.toFixed(0) ?? '', 8)}${pad(r.ofCeiling?.toFixed(2) ?? '', 7)}${pad(r.vsJsforce?.toFixed(1) ?? '', 9)}${pad(previous.has(r.name) ? (r.recordsPerSecond / previous.get(r.name)!.recordsPerSecond).toFixed(2) : '', 7)}${r.note ?? ''}\n`,
+      `${pad(r.name, 46)}${pad(String(r.records), 10)}${pad(Math.round(r.recordsPerSecond).toString(), 10)}${pad(r.mbPerSecond?.toFixed(1) ?? '', 8)}${pad(r.peakRssMb?.toFixed(0) ?? '', 8)}${pad(r.ofCeiling?.toFixed(2) ?? '', 7)}${pad(r.vsJsforce?.toFixed(1) ?? '', 9)}${pad(before ? (r.recordsPerSecond / before.recordsPerSecond).toFixed(2) : '', 7)}${r.note ?? ''}\n`,
     );
   }
-  // Rows of benchmarks this run left out (--only) are kept from earlier runs, each with its time.
-  const at = new Date().toISOString();
-  const measured = new Set(rows.map((r) => r.name));
-  const kept = [...previous.values()].filter((r) => !measured.has(r.name));
-  writeFileSync(resultsFile, `${JSON.stringify({ node: process.version, tapNode, at, results: [...rows.map((r) => ({ ...r, at })), ...kept] }, null, 2)}\n`);
+  // Rows this run did not measure (--only, another Node) are kept from earlier runs, each with its time and Node.
+  const fresh = new Set(measured.map(key));
+  const kept = [...previous.values()].filter((r) => !fresh.has(key(r)));
+  writeFileSync(resultsFile, `${JSON.stringify({ results: [...measured, ...kept] }, null, 2)}\n`);
 }
 
 main().catch((error: unknown) => {
