@@ -39,8 +39,8 @@ USER 10001:10001
 WORKDIR /airbyte
 ENV NODE_ENV=production
 # A 1 MB young generation: the Bulk path makes few JS objects but many large buffers, and with
-# V8's default young generation a 1M-row read peaks at 155 MB RSS on Node 20 and 240 MB on
-# Node 24; with this, 115 MB and 145 MB, and it runs faster (npm run bench).
+# V8's default young generation a 1M-row read peaks at 146 MB RSS on Node 20 and 226 MB on
+# Node 24; with this, 111 MB and 133 MB, and it runs faster (npm run bench).
 ENV NODE_OPTIONS=--max-semi-space-size=1
 ENV AIRBYTE_ENTRYPOINT="node /app/dist/src/cli/main.js"
 ENTRYPOINT ["node", "/app/dist/src/cli/main.js"]
