@@ -42,5 +42,8 @@ ENV NODE_ENV=production
 # V8's default young generation a 1M-row read peaks at 146 MB RSS on Node 20 and 226 MB on
 # Node 24; with this, 111 MB and 133 MB, and it runs faster (npm run bench).
 ENV NODE_OPTIONS=--max-semi-space-size=1
+# One glibc malloc arena: V8's helper threads each keep an arena of freed memory otherwise, and a
+# 1M-row read on Node 24 peaks about 15 MB higher (143 against 128 MB), at the same speed.
+ENV MALLOC_ARENA_MAX=1
 ENV AIRBYTE_ENTRYPOINT="node /app/dist/src/cli/main.js"
 ENTRYPOINT ["node", "/app/dist/src/cli/main.js"]

@@ -7,7 +7,7 @@
  *
  * - The emulator runs in its own process (loopback, no latency) with Account rows; the tap's
  *   real CLI reads 60 Account columns in Airbyte and in Singer mode with stdout to /dev/null,
- *   with the Docker image's NODE_OPTIONS, and once more in Airbyte mode with V8's defaults.
+ *   with the Docker image's memory settings, and once more in Airbyte mode without them.
  *   Peak RSS is the tap process's own (GNU time). Every run's rate counts the records the tap
  *   reports it sent (its `complete (N records)` log lines); a run that sent fewer fails the bench.
  * - ceiling: the same result pages fetched and transcoded to JSON lines by the byte path, with
@@ -34,8 +34,9 @@ const emulatorCli = join(root, 'dist', 'emulator', 'cli.js');
 const API = '65.0';
 const COLUMNS = 60;
 const JSFORCE_RECORDS = 200_000;
-/** The tap runs with the Docker image's NODE_OPTIONS (its memory settings), read from the Dockerfile. */
-const IMAGE_NODE_OPTIONS = /^ENV NODE_OPTIONS=(.*)$/m.exec(readFileSync(join(root, 'Dockerfile'), 'utf8'))?.[1] ?? '';
+/** The tap runs with the Docker image's memory settings (NODE_OPTIONS, MALLOC_ARENA_MAX), read from the Dockerfile. */
+const IMAGE_ENV: Record<string, string> = Object.fromEntries([...readFileSync(join(root, 'Dockerfile'), 'utf8').matchAll(/^ENV (NODE_OPTIONS|MALLOC_ARENA_MAX)=(.*)$/gm)].map((m) => [m[1]!, m[2]!]));
+const IMAGE_SETTINGS = Object.entries(IMAGE_ENV).map(([k, v]) => `${k}=${v}`).join(' ');
 /**
  * A connection per request: spawnSync blocks this process for a whole tap run, long enough for
  * the emulator to close an idle kept-alive socket that undici would then reuse ("other side closed").
@@ -213,10 +214,11 @@ interface TapRun {
 }
 
 /** Runs the built CLI with stdout to /dev/null under GNU time. */
-function spawnTap(label: string, argv: string[], options: { cpuProf?: string; nodeOptions?: string } = {}): TapRun {
+function spawnTap(label: string, argv: string[], options: { cpuProf?: string; runtimeDefaults?: boolean } = {}): TapRun {
   const started = process.hrtime.bigint();
   const command = options.cpuProf ? [process.execPath, '--cpu-prof', '--cpu-prof-dir', options.cpuProf] : [process.execPath];
-  const env = { ...process.env, NODE_OPTIONS: options.nodeOptions ?? IMAGE_NODE_OPTIONS };
+  const env: NodeJS.ProcessEnv = { ...process.env, ...IMAGE_ENV };
+  if (options.runtimeDefaults) for (const name of Object.keys(IMAGE_ENV)) delete env[name];
   const run = spawnSync('/usr/bin/time', ['-f', '%M', ...command, cli, ...argv], { stdio: ['ignore', 'ignore', 'pipe'], env, maxBuffer: 64 << 20 });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const stderr = run.stderr.toString();
@@ -226,7 +228,7 @@ function spawnTap(label: string, argv: string[], options: { cpuProf?: string; no
 }
 
 /** A timed read: its rate counts the records the tap sent, and it must have sent them all. */
-function runTap(label: string, argv: string[], expected: number, options: { cpuProf?: string; nodeOptions?: string } = {}): Result {
+function runTap(label: string, argv: string[], expected: number, options: { cpuProf?: string; runtimeDefaults?: boolean } = {}): Result {
   const run = spawnTap(label, argv, options);
   if (run.records !== expected) throw new Error(`${label}: the tap sent ${run.records} records, expected ${expected}`);
   return { name: label, records: run.records, seconds: run.seconds, recordsPerSecond: run.records / run.seconds, peakRssMb: run.peakRssMb };
@@ -375,7 +377,7 @@ async function main(): Promise<void> {
         const note = cached ? {} : { note: uncached };
         results.push({ ...runTap(`tap read (Airbyte) ${records}`, airbyte, records, profile), ...note });
         results.push({ ...runTap(`tap read (Singer) ${records}`, ['--config', config, '--catalog', catalogs.singer], records, profile), ...note });
-        if (IMAGE_NODE_OPTIONS) results.push({ ...runTap(`tap read (Airbyte) ${records}, V8 defaults`, airbyte, records, { nodeOptions: '' }), note: `without NODE_OPTIONS=${IMAGE_NODE_OPTIONS}${cached ? '' : `; ${uncached}`}` });
+        if (IMAGE_SETTINGS) results.push({ ...runTap(`tap read (Airbyte) ${records}, runtime defaults`, airbyte, records, { runtimeDefaults: true }), note: `without ${IMAGE_SETTINGS}${cached ? '' : `; ${uncached}`}` });
       }
       if (records === options.records && options.only.has('ceiling')) results.push(await ceiling(session, columns));
     } finally {

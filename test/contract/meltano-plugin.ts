@@ -77,8 +77,8 @@ export function buildMeltanoProject(root: string): Record<string, unknown> {
           description: 'Salesforce source: Bulk API 2.0, incremental SystemModstamp state, every auth flow',
           // An npm package, not a pip one: no pip_url; `executable` is found on the PATH.
           executable: 'tap-salesforce',
-          // As in the Docker image: a 1 MB young generation keeps a big Bulk read's memory low.
-          env: { NODE_OPTIONS: '--max-semi-space-size=1' },
+          // As in the Docker image: a 1 MB young generation and one malloc arena keep a big Bulk read's memory low.
+          env: { NODE_OPTIONS: '--max-semi-space-size=1', MALLOC_ARENA_MAX: '1' },
           capabilities: ['catalog', 'discover', 'state', 'about', 'test'],
           settings_group_validation: [['client_id', 'refresh_token'], ['client_id', 'client_secret', 'username', 'password'], ['username', 'password'], ['client_id', 'private_key', 'username'], ['access_token', 'instance_url']],
           settings: buildMeltanoSettings(root),

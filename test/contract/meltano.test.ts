@@ -71,9 +71,9 @@ describe('meltano.yml', () => {
     expect(Object.keys(packageJson.bin)).toContain(plugin.executable);
     expect(plugin.capabilities).toEqual(expect.arrayContaining(['catalog', 'discover', 'state', 'about']));
     // Node runs with the Docker image's memory settings.
-    const imageNodeOptions = /^ENV NODE_OPTIONS=(.*)$/m.exec(readFileSync(join(REPO_ROOT, 'Dockerfile'), 'utf8'))?.[1];
-    expect(imageNodeOptions).toBeTruthy();
-    expect(plugin.env?.NODE_OPTIONS).toBe(imageNodeOptions);
+    const imageEnv = Object.fromEntries([...readFileSync(join(REPO_ROOT, 'Dockerfile'), 'utf8').matchAll(/^ENV (NODE_OPTIONS|MALLOC_ARENA_MAX)=(.*)$/gm)].map((m) => [m[1], m[2]]));
+    expect(Object.keys(imageEnv)).toEqual(['NODE_OPTIONS', 'MALLOC_ARENA_MAX']);
+    expect(plugin.env).toEqual(imageEnv);
   });
 });
 
