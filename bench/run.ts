@@ -7,7 +7,8 @@
  *
  * - The emulator runs in its own process (loopback, no latency) with Account rows; the tap's
  *   real CLI reads 60 Account columns in Airbyte and in Singer mode with stdout to /dev/null,
- *   with the Docker image's memory settings, and once more in Airbyte mode without them.
+ *   with the Docker image's memory settings, once more in Airbyte mode without them, and once in
+ *   Singer mode through a pipe into `cat`.
  *   Peak RSS is the tap process's own (GNU time). Every run's rate counts the records the tap
  *   reports it sent (its `complete (N records)` log lines); a run that sent fewer fails the bench.
  * - ceiling: the same result pages fetched and transcoded to JSON lines by the byte path, with
@@ -213,13 +214,24 @@ interface TapRun {
   stderr: string;
 }
 
-/** Runs the built CLI with stdout to /dev/null under GNU time. */
-function spawnTap(label: string, argv: string[], options: { cpuProf?: string; runtimeDefaults?: boolean } = {}): TapRun {
+interface TapOptions {
+  cpuProf?: string;
+  /** Without the image's memory settings. */
+  runtimeDefaults?: boolean;
+  /** stdout into `cat > /dev/null` on the same CPUs, as a Singer target or Airbyte's reader would take it. */
+  piped?: boolean;
+}
+
+/** Runs the built CLI with stdout to /dev/null (or through a pipe) under GNU time. */
+function spawnTap(label: string, argv: string[], options: TapOptions = {}): TapRun {
   const started = process.hrtime.bigint();
-  const command = options.cpuProf ? [process.execPath, '--cpu-prof', '--cpu-prof-dir', options.cpuProf] : [process.execPath];
+  const node = options.cpuProf ? [process.execPath, '--cpu-prof', '--cpu-prof-dir', options.cpuProf] : [process.execPath];
   const env: NodeJS.ProcessEnv = { ...process.env, ...IMAGE_ENV };
   if (options.runtimeDefaults) for (const name of Object.keys(IMAGE_ENV)) delete env[name];
-  const run = spawnSync('/usr/bin/time', ['-f', '%M', ...command, cli, ...argv], { stdio: ['ignore', 'ignore', 'pipe'], env, maxBuffer: 64 << 20 });
+  const command = ['/usr/bin/time', '-f', '%M', ...node, cli, ...argv];
+  const run = options.piped
+    ? spawnSync('/bin/bash', ['-c', 'set -o pipefail; "$@" | cat > /dev/null', 'bash', ...command], { stdio: ['ignore', 'ignore', 'pipe'], env, maxBuffer: 64 << 20 })
+    : spawnSync(command[0]!, command.slice(1), { stdio: ['ignore', 'ignore', 'pipe'], env, maxBuffer: 64 << 20 });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const stderr = run.stderr.toString();
   if (run.status !== 0) throw new Error(`${label} exited with ${run.status}:\n${stderr.slice(-2000)}`);
@@ -228,7 +240,7 @@ function spawnTap(label: string, argv: string[], options: { cpuProf?: string; ru
 }
 
 /** A timed read: its rate counts the records the tap sent, and it must have sent them all. */
-function runTap(label: string, argv: string[], expected: number, options: { cpuProf?: string; runtimeDefaults?: boolean } = {}): Result {
+function runTap(label: string, argv: string[], expected: number, options: TapOptions = {}): Result {
   const run = spawnTap(label, argv, options);
   if (run.records !== expected) throw new Error(`${label}: the tap sent ${run.records} records, expected ${expected}`);
   return { name: label, records: run.records, seconds: run.seconds, recordsPerSecond: run.records / run.seconds, peakRssMb: run.peakRssMb };
@@ -377,6 +389,7 @@ async function main(): Promise<void> {
         const note = cached ? {} : { note: uncached };
         results.push({ ...runTap(`tap read (Airbyte) ${records}`, airbyte, records, profile), ...note });
         results.push({ ...runTap(`tap read (Singer) ${records}`, ['--config', config, '--catalog', catalogs.singer], records, profile), ...note });
+        if (cached) results.push({ ...runTap(`tap read (Singer) ${records} | cat`, ['--config', config, '--catalog', catalogs.singer], records, { piped: true }), note: 'stdout through a pipe into cat on the same CPUs' });
         if (IMAGE_SETTINGS) results.push({ ...runTap(`tap read (Airbyte) ${records}, runtime defaults`, airbyte, records, { runtimeDefaults: true }), note: `without ${IMAGE_SETTINGS}${cached ? '' : `; ${uncached}`}` });
       }
       if (records === options.records && options.only.has('ceiling')) results.push(await ceiling(session, columns));

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { FieldDefinition, SelectedStream, StreamDefinition } from '../../../src/catalog/types.js';
 import { TapError } from '../../../src/core/errors.js';
-import type { SyncEvent } from '../../../src/sync/events.js';
-import { runSync, type ReadRequest, type SyncPlanHooks, type SyncWindow, type WindowReader } from '../../../src/sync/run-sync.js';
+import type { RecordBatch, SyncEvent } from '../../../src/sync/events.js';
+import { runSync, weighEvent, type ReadRequest, type SyncPlanHooks, type SyncWindow, type WindowReader } from '../../../src/sync/run-sync.js';
 
 function field(name: string, extra: Partial<FieldDefinition> = {}): FieldDefinition {
   return { name, sfType: 'string', valueKind: 'string', schema: {}, nullable: true, calculated: false, bulkSelectable: true, ...extra };
@@ -62,25 +62,52 @@ const summary = (events: SyncEvent[], name: string) =>
     .map((e) => (e.kind === 'status' ? e.status : e.kind === 'state' ? `state:${e.bookmark.value ?? (e.bookmark.complete ? 'complete' : '-')}` : e.kind));
 
 describe('runSync', () => {
-  it('stops reading while the output is 10,000 records behind, however the records are batched', async () => {
+  /** Runs a stream of `batches` with a consumer that takes one event and stalls; returns how much the reader produced meanwhile, then drains. */
+  async function producedWhileStalled(batches: (page: number) => RecordBatch, pageCount: number): Promise<{ produced: number; weight: number; records: number }> {
     let produced = 0;
+    let weight = 0;
     const pages: WindowReader = async function* () {
-      for (let page = 0; page < 100; page += 1) {
-        produced += 2000;
-        yield { count: 2000, objects: Array.from({ length: 2000 }, (_, i) => ({ Id: `${page}-${i}` })) };
+      for (let page = 0; page < pageCount; page += 1) {
+        const batch = batches(page);
+        produced += 1;
+        weight += weighEvent({ kind: 'records', stream: 'Account', batch });
+        yield batch;
       }
     };
     const events = runSync({
       streams: [stream('Account', {}, 'FULL_TABLE')], bookmarks: new Map(), read: { bulk: pages, rest: pages },
       hooks, streamConcurrency: 1, signal: new AbortController().signal,
     })[Symbol.asyncIterator]();
-    // The consumer takes one event and stalls: the reader must stop soon after, not read all 200,000.
     await events.next();
     await new Promise((r) => setTimeout(r, 50));
-    expect(produced).toBeLessThanOrEqual(10_000 + 2 * 2000);
+    const stalled = { produced, weight };
     let records = 0;
     for (let e = await events.next(); !e.done; e = await events.next()) if (e.value.kind === 'records') records += e.value.batch.count;
-    expect(records).toBe(200_000);
+    return { ...stalled, records };
+  }
+
+  it('stops reading while 8 MiB of JSON lines wait for the output, however they are batched', async () => {
+    const line = Buffer.from(`${JSON.stringify({ Id: '001', Name: 'x'.repeat(1000) })}\n`);
+    const run = await producedWhileStalled(() => ({ count: 256, json: Buffer.concat(Array(256).fill(line)) }), 200);
+    // 200 batches of about 256 KB: the reader stops after about 8 MiB of them (two more in flight), not 50 MB.
+    expect(run.weight).toBeLessThanOrEqual(8 * 1024 * 1024 + 2 * 256 * line.length);
+    expect(run.produced).toBeLessThan(40);
+    expect(run.records).toBe(200 * 256);
+  });
+
+  it('weighs object records by their width: wide records stop the reader sooner than narrow ones', async () => {
+    const page = (fields: number) => (p: number): RecordBatch => ({
+      count: 200,
+      objects: Array.from({ length: 200 }, (_, i) => Object.fromEntries([['Id', `${p}-${i}`], ...Array.from({ length: fields - 1 }, (_, f) => [`F${f}__c`, f])])),
+    });
+    const narrow = await producedWhileStalled(page(1), 20);
+    const wide = await producedWhileStalled(page(400), 20);
+    expect(narrow.records).toBe(4000);
+    expect(wide.records).toBe(4000);
+    // 200 records of one field weigh 51 KB a page: all 20 pages fit. Of 400 fields, 2.6 MB a page:
+    // three wait in the channel, one is taken, one is in the reader's hands.
+    expect(narrow.produced).toBe(20);
+    expect(wide.produced).toBeLessThanOrEqual(6);
   });
 
   it('emits statuses, schema, records then a state after each window', async () => {
