@@ -71,7 +71,7 @@ interface Options {
   only: Set<string>;
   cpuProf?: string;
   /** Run the benchmark on this Node binary instead (e.g. a current LTS). */
-  node?: string;
+  node?: string | undefined;
 }
 
 function args(): Options {

@@ -29,21 +29,21 @@ export type TapAuthFlow = 'password' | 'oauth_refresh_token' | 'client_credentia
 
 export interface EmulatorOptions {
   /** Seed of the org's generator and of the credentials. Default 1. */
-  seed?: number;
+  seed?: number | undefined;
   /** Account rows; other objects scale from it. Default 1000. */
-  records?: number;
+  records?: number | undefined;
   /** The org's clock. */
   now?: () => number;
   /** Port of the My Domain / instance listener; 0 (default) picks a free one. */
-  port?: number;
-  loginPort?: number;
-  sandboxPort?: number;
+  port?: number | undefined;
+  loginPort?: number | undefined;
+  sandboxPort?: number | undefined;
   settings?: Partial<EmulatorSettings>;
   credentials?: CredentialOptions;
   /** Serve an org built elsewhere instead of creating one from seed/records. */
   org?: EmulatedOrg;
   /** Extra generated custom objects, for discovery at a big org's scale. Default 0. */
-  extraObjects?: number;
+  extraObjects?: number | undefined;
 }
 
 export interface EmulatorMutations {

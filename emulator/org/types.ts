@@ -123,7 +123,7 @@ export interface OrgOptions {
   /** Account rows; other objects scale from it. */
   records: number;
   /** The org's clock; tests may move it. Defaults to Date.now. */
-  now?: () => number;
+  now?: (() => number) | undefined;
 }
 
 export interface Org {

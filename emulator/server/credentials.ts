@@ -12,7 +12,7 @@ export interface EmulatorCredentials {
   /** A refresh token issued to the app for the user (as after a web server flow). */
   refreshToken: string;
   /** Signs JWT bearer assertions the emulator accepts; undefined when only a certificate was configured. */
-  privateKeyPem?: string;
+  privateKeyPem?: string | undefined;
   /** The certificate (or bare public key) configured on the connected app. */
   certificatePem: string;
   /** The connected app's callback URL for the web server flow. */

@@ -12,7 +12,7 @@ export interface JournalEntry {
   /** Named route (`oauth.token`, `rest.query`, `bulk.results`, ...) or `unknown`. */
   route: string;
   /** `grant_type` of token requests. */
-  grantType?: string;
+  grantType?: string | undefined;
   status: number;
   /** Response body bytes written (after compression). */
   bytes: number;
@@ -20,11 +20,11 @@ export interface JournalEntry {
   startedAt: number;
   durationMs: number;
   /** The configured latency this request waited before it was handled (absent: none). */
-  latencyMs?: number;
+  latencyMs?: number | undefined;
   /** Set when an injected fault decided the response. */
-  fault?: string;
+  fault?: string | undefined;
   /** Set when a Bulk result page came from the result cache instead of being rendered. */
-  cached?: true;
+  cached?: true | undefined;
 }
 
 export type HostKind = 'login' | 'sandbox' | 'instance';
@@ -60,7 +60,7 @@ export interface JournalFilter {
   method?: string;
   status?: number;
   host?: HostKind;
-  grantType?: string;
+  grantType?: string | undefined;
 }
 
 /** Every request, in arrival order of completion; bounded so a long CLI run stays small. */

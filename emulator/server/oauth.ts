@@ -53,7 +53,7 @@ function loginBaseUrl(ctx: RequestContext): string {
 }
 
 interface TokenExtras {
-  refreshToken?: string;
+  refreshToken?: string | undefined;
   signature: boolean;
   scope: boolean;
 }

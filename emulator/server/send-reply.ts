@@ -12,7 +12,7 @@ export interface SendOptions {
   /** Per-connection cap in bytes/s (0 = none). */
   bandwidthBytesPerSec: number;
   /** Stop after this many body bytes: reset the socket, or end the body early (truncation). */
-  truncateAfterBytes?: number;
+  truncateAfterBytes?: number | undefined;
   truncateMode?: 'reset' | 'end';
 }
 

@@ -12,8 +12,8 @@ export interface Session {
 export interface AuthorizationCode {
   clientId: string;
   redirectUri: string;
-  codeChallenge?: string;
-  codeChallengeMethod?: 'S256' | 'plain';
+  codeChallenge?: string | undefined;
+  codeChallengeMethod?: 'S256' | 'plain' | undefined;
   issuedAt: number;
 }
 

@@ -48,9 +48,9 @@ export interface RequestContext {
   /** Captures of the matched route pattern. */
   params: Record<string, string>;
   /** `62.0` for `/services/data/v62.0/...`. */
-  version?: string;
+  version?: string | undefined;
   session?: Session;
-  fault?: ActiveFault;
+  fault?: ActiveFault | undefined;
   /** Set by the token endpoint for the journal. */
   grantType?: string;
 }

@@ -52,7 +52,7 @@ export interface StreamDefinition {
   custom: boolean;
   keyProperties: string[];
   /** SystemModstamp, else LastModifiedDate, else CreatedDate, else LoginTime; none: full table. */
-  replicationKey?: string;
+  replicationKey?: string | undefined;
   validReplicationKeys: string[];
   /** The object can be read through Bulk API 2.0 (as far as discovery can tell). */
   bulkSupported: boolean;
@@ -72,5 +72,5 @@ export interface SelectedStream {
   fields: string[];
   method: ReplicationMethod;
   /** The cursor for INCREMENTAL. */
-  replicationKey?: string;
+  replicationKey?: string | undefined;
 }

@@ -51,7 +51,7 @@ export interface TapErrorOptions {
   kind?: ErrorKind;
   cause?: unknown;
   /** Extra context for logs (redacted before it is printed); never shown as the headline. */
-  detail?: string;
+  detail?: string | undefined;
   /** The stream the failure belongs to, when it is not global. */
   stream?: string;
   /** Whether the HTTP layer may retry the request that produced it. */

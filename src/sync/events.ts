@@ -11,7 +11,7 @@ import type { SelectedStream } from '../catalog/types.js';
  */
 export interface StreamBookmark {
   /** The replication key the value belongs to (SystemModstamp, ...). */
-  replicationKey?: string;
+  replicationKey?: string | undefined;
   /** ISO-8601 UTC: every row with key < value has been emitted. */
   value?: string;
   /** Full-table streams: the last full pass finished. */
@@ -25,7 +25,7 @@ export interface StreamBookmark {
  */
 export interface RecordBatch {
   count: number;
-  objects?: Record<string, unknown>[];
+  objects?: Record<string, unknown>[] | undefined;
   json?: Buffer;
   framed?: boolean;
 }

@@ -321,7 +321,7 @@ describe('TestBasicRead', () => {
   it('reads only the configured streams and, within them, only the fields their json_schema keeps', async () => {
     const account = streams.find((s) => s.name === 'Account')!;
     const kept = ['Id', 'Name', 'SystemModstamp'];
-    const narrowed = { ...account, json_schema: { ...account.json_schema, properties: Object.fromEntries(kept.map((k) => [k, account.json_schema.properties[k]])) } };
+    const narrowed = { ...account, json_schema: { ...account.json_schema, properties: Object.fromEntries(kept.map((k) => [k, account.json_schema.properties[k]!])) } };
     const contact = streams.find((s) => s.name === 'Contact')!;
     const subset = await read(catalogFor([narrowed, contact], 'full_refresh'));
     expect(subset.exitCode, subset.stderr).toBe(0);

@@ -212,7 +212,7 @@ export class CsvScanner {
       } else {
         // Unquoted: Salesforce writes nulls as empty unquoted fields; other text is taken as is.
         start = i;
-        while (i < len && (b = buf[i]) !== delimiter && b !== LF && b !== CR) {
+        while (i < len && (b = buf[i]!) !== delimiter && b !== LF && b !== CR) {
           if (b < 0x20 || b === BACKSLASH || b === QUOTE) flags |= FIELD_CONTROL;
           else if (b >= 0x80) flags |= FIELD_NON_ASCII;
           i++;

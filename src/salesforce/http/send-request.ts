@@ -135,8 +135,8 @@ export function createBaseRequester(options: SendRequestOptions): BaseRequester 
       res = await request(req.url, {
         method: req.method,
         headers: { ...(asksForGzip(compression, req.url) ? { 'accept-encoding': 'gzip' } : {}), ...(options.userAgent ? { 'user-agent': options.userAgent } : {}), ...req.headers },
-        body: req.body,
-        signal: req.signal,
+        body: req.body ?? null,
+        signal: req.signal ?? null,
         dispatcher: agent,
       });
     } catch (error) {

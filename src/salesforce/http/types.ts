@@ -9,8 +9,8 @@ export interface HttpRequest {
   method: HttpMethod;
   url: string;
   headers: Record<string, string>;
-  body?: string | Buffer;
-  signal?: AbortSignal;
+  body?: string | Buffer | undefined;
+  signal?: AbortSignal | undefined;
   /** May be replayed after a network failure, 5xx or 429. */
   idempotent: boolean;
 }

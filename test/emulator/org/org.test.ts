@@ -129,7 +129,7 @@ describe('sales and service objects', () => {
     for (const [status, closed, closedDate, created, stamp] of values('SELECT Status, IsClosed, ClosedDate, CreatedDate, SystemModstamp FROM Case')) {
       expect(status === 'Closed').toBe(closed);
       expect(closedDate !== null).toBe(closed);
-      if (closedDate !== null) expect(created! <= closedDate && closedDate <= stamp!).toBe(true);
+      if (closedDate !== null) expect(created! <= closedDate! && closedDate! <= stamp!).toBe(true);
     }
     for (const [status, closed, completed, priority, high] of values('SELECT Status, IsClosed, CompletedDateTime, Priority, IsHighPriority FROM Task')) {
       expect(status === 'Completed').toBe(closed);

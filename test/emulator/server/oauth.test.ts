@@ -134,7 +134,7 @@ describe('password grant', () => {
 
   it('journals token calls by grant without their secrets', async () => {
     const { password, ...rest } = passwordParams(em);
-    await httpRequest(`${tokenUrl()}?${new URLSearchParams({ ...rest, password })}`, { method: 'POST' });
+    await httpRequest(`${tokenUrl()}?${new URLSearchParams({ ...rest, password: password! })}`, { method: 'POST' });
     const entries = em.journal.entries({ route: 'oauth.token', grantType: 'password' });
     expect(entries).toHaveLength(1);
     expect(entries[0]!.query['password']).toBe('***');

@@ -34,7 +34,7 @@ beforeAll(async () => {
     let body = '';
     req.on('data', (c: Buffer) => (body += c.toString()));
     req.on('end', () => {
-      hits.push({ method: req.method ?? '', url: req.url ?? '', auth: req.headers.authorization, body });
+      hits.push({ method: req.method ?? '', url: req.url ?? '', ...(req.headers.authorization ? { auth: req.headers.authorization } : {}), body });
       if (!tokenEndpoint(req, body, res)) handler(req, body, res);
     });
   });
