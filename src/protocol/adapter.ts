@@ -9,8 +9,13 @@ import type { StreamDefinition } from '../catalog/types.js';
 import type { TapError } from '../core/errors.js';
 import type { LogLevel, RecordEnvelope, StreamBookmark, SyncEvent } from '../sync/events.js';
 
-/** Where one piece of the config comes from: a JSON file, or the TAP_SALESFORCE_* environment. */
-export type ConfigSource = { kind: 'file'; path: string } | { kind: 'env' };
+/** Where one piece of the config comes from: a JSON file, stdin (`-`), or the TAP_SALESFORCE_* environment. */
+export type ConfigSource = { kind: 'file'; path: string } | { kind: 'stdin' } | { kind: 'env' };
+
+/** `-` is stdin in both protocols; everything else a file path. */
+export function fileOrStdin(value: string): ConfigSource {
+  return value === '-' ? { kind: 'stdin' } : { kind: 'file', path: value };
+}
 
 export interface CatalogParseOptions {
   /** Singer catalogs: a field with no `selected` opinion is selected (`select_fields_by_default`). */

@@ -3,7 +3,7 @@
  * CONNECTION_STATUS for check, a TRACE ERROR for the run's failure, and CONTROL
  * CONNECTOR_CONFIG for a rotated refresh token (the platform stores the config).
  */
-import type { ProtocolAdapter } from '../adapter.js';
+import { fileOrStdin, type ProtocolAdapter } from '../adapter.js';
 import { encodeAirbyteStreams, parseAirbyteCatalog } from './catalog.js';
 import { AirbyteEncoder } from './encoder.js';
 import { buildCatalogMessage, buildConnectionStatusMessage, buildConnectorConfigMessage, buildTapErrorTraceMessage, encodeAirbyteLine } from './messages.js';
@@ -11,7 +11,7 @@ import { parseAirbyteState } from './state.js';
 
 export const airbyteProtocol: ProtocolAdapter = {
   displayName: 'Airbyte',
-  configSources: (values) => values.map((path) => ({ kind: 'file', path })),
+  configSources: (values) => values.map(fileOrStdin),
   parseCatalog: (raw) => parseAirbyteCatalog(raw),
   parseState: (raw) => parseAirbyteState(raw),
   createEncoder: ({ log, now }) => new AirbyteEncoder(log, now),

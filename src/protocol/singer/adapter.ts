@@ -3,7 +3,7 @@
  * state in every STATE, no status or error messages on stdout (the exit code and stderr say
  * it), a rotated refresh token saved to the config file, METRIC timers per request.
  */
-import type { ProtocolAdapter } from '../adapter.js';
+import { fileOrStdin, type ProtocolAdapter } from '../adapter.js';
 import { encodeSingerCatalog, parseSingerCatalog } from './catalog.js';
 import { SingerEncoder } from './encoder.js';
 import { buildRequestTimer, encodeMetric } from './metrics.js';
@@ -11,7 +11,7 @@ import { parseSingerState } from './state.js';
 
 export const singerProtocol: ProtocolAdapter = {
   displayName: 'Singer',
-  configSources: (values) => values.map((value) => (value === 'ENV' ? { kind: 'env' } : { kind: 'file', path: value })),
+  configSources: (values) => values.map((value) => (value === 'ENV' ? { kind: 'env' } : fileOrStdin(value))),
   parseCatalog: (raw, options) => parseSingerCatalog(raw, options),
   parseState: (raw) => parseSingerState(raw),
   createEncoder: ({ bookmarks, log, now }) => new SingerEncoder(bookmarks, log, now),
