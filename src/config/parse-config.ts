@@ -9,7 +9,7 @@ import { AUTH_TYPES, resolveAuthTypeName } from '../salesforce/auth/registry.js'
 import { authSettingWarnings, buildAuth, resolveAuthType } from './auth-settings.js';
 import { parseDurationSeconds } from './durations.js';
 import { configProblems, describeAjvErrors } from './problems.js';
-import { flattenSettings, withoutUnset } from './raw-settings.js';
+import { flattenSettings, typeConfusionProblems, withoutUnset } from './raw-settings.js';
 import { readConfigFile } from './read-config.js';
 import { CONFIG_SCHEMA } from './schema.js';
 import type { ApiPreference, CustomQuery, TapConfig } from './types.js';
@@ -99,6 +99,7 @@ export function parseConfig(input: Raw, options: ParseConfigOptions = {}): TapCo
     // The schema knows the flows' own names; an alias is checked as the flow it names.
     if ((AUTH_TYPES as readonly string[]).includes(resolved)) flat.auth_type = resolved;
   }
+  problems.push(...typeConfusionProblems(flat));
   const validate = validateSchema();
   if (!validate(flat)) problems.push(...describeAjvErrors(validate.errors ?? [], flat));
   if (problems.length > 0) throw configProblems(problems);

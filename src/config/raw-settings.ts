@@ -54,7 +54,7 @@ const FALSE_WORDS = new Set(['false', '0', 'no', 'n', 'off']);
 /** Env-var strings to the types the schema wants (ajv handles numbers and plain "true"). */
 function coerceStrings(flat: Raw): void {
   for (const [key, value] of Object.entries(flat)) {
-    const prop = CONFIG_SCHEMA.properties[key];
+    const prop = Object.hasOwn(CONFIG_SCHEMA.properties, key) ? CONFIG_SCHEMA.properties[key] : undefined;
     if (prop === undefined || typeof value !== 'string') continue;
     const text = value.trim();
     if (prop.type === 'boolean') {
@@ -93,7 +93,7 @@ export function flattenSettings(raw: Raw, resolveAuthType: (name: string) => str
   if (nested !== null && typeof nested === 'object' && !Array.isArray(nested)) {
     const credentials = withoutUnset(nested as Raw);
     for (const [key, value] of Object.entries(credentials)) {
-      if (!(key in CONFIG_SCHEMA.properties)) warnings.push(`The setting \`credentials.${key}\` is not one tap-salesforce knows and is ignored.`);
+      if (!Object.hasOwn(CONFIG_SCHEMA.properties, key)) warnings.push(`The setting \`credentials.${key}\` is not one tap-salesforce knows and is ignored.`);
       else if (flat[key] === undefined) flat[key] = value;
       else if (!sameSetting(key, flat[key], value, resolveAuthType)) {
         warnings.push(`\`${key}\` is set both at the top level and in \`credentials\`, to different values: the top-level one is used.`);
@@ -104,4 +104,19 @@ export function flattenSettings(raw: Raw, resolveAuthType: (name: string) => str
   registerSecrets(flat);
   coerceStrings(flat);
   return { flat, warnings };
+}
+
+/**
+ * Values the schema check would coerce into another meaning: ajv turns `true` into 1 for a
+ * number setting (`stream_concurrency: true` is not "one stream").
+ */
+export function typeConfusionProblems(flat: Raw): string[] {
+  const problems: string[] = [];
+  for (const [key, value] of Object.entries(flat)) {
+    const prop = Object.hasOwn(CONFIG_SCHEMA.properties, key) ? CONFIG_SCHEMA.properties[key] : undefined;
+    if ((prop?.type === 'integer' || prop?.type === 'number') && typeof value === 'boolean') {
+      problems.push(`Expected \`${key}\` to be ${prop.type === 'integer' ? 'a whole number' : 'a number'}, got \`${String(value)}\``);
+    }
+  }
+  return problems;
 }

@@ -91,3 +91,16 @@ describe('Airbyte nested credentials', () => {
     expect(parseConfig({ ...REFRESH, auth_type: 'oauth_refresh_token', credentials: { auth_type: 'Client' } }).warnings).toEqual([]);
   });
 });
+
+describe('values the schema check would coerce into another meaning', () => {
+  it('refuses true for a number setting (it used to become 1)', () => {
+    expect(refusal({ ...REFRESH, stream_concurrency: true }).message).toContain('Expected `stream_concurrency` to be a whole number, got `true`');
+  });
+
+  it('warns about keys every JavaScript object answers to, like any unknown setting', () => {
+    expect(parseConfig({ ...REFRESH, constructor: 'x', toString: 'y' }).warnings).toEqual([
+      'The setting `constructor` is not one tap-salesforce knows and is ignored.',
+      'The setting `toString` is not one tap-salesforce knows and is ignored.',
+    ]);
+  });
+});
