@@ -15,7 +15,7 @@ import { DEFAULTS } from '../core/defaults.js';
 import { secrets } from '../core/secrets.js';
 import { parseDurationSeconds } from './durations.js';
 import { CONFIG_SCHEMA, ENV_PREFIX, SECRET_KEYS, type ConfigPropertySchema } from './schema.js';
-import { AUTH_TYPES, type ApiPreference, type AuthConfig, type AuthType, type CustomQuery, type TapConfig } from './types.js';
+import { AUTH_TYPES, type ApiPreference, type DeletedGapAction, type FormulaFieldsMode, type AuthConfig, type AuthType, type CustomQuery, type TapConfig } from './types.js';
 
 export const PRODUCTION_LOGIN_URL = 'https://login.salesforce.com';
 export const SANDBOX_LOGIN_URL = 'https://test.salesforce.com';
@@ -426,6 +426,10 @@ export function parseConfig(input: Raw): TapConfig {
   if (windowSeconds !== undefined && windowSeconds < DEFAULTS.minWindowSeconds) {
     problems.push(`Expected \`stream_slice_step\` to be at least PT${DEFAULTS.minWindowSeconds}S, got \`${String(flat.stream_slice_step)}\``);
   }
+  const formulaRefreshSeconds = typeof flat.formula_refresh_interval === 'string' ? parseDurationSeconds(flat.formula_refresh_interval) : DEFAULTS.formulaRefreshSeconds;
+  if (formulaRefreshSeconds !== undefined && formulaRefreshSeconds < 60) {
+    problems.push(`Expected \`formula_refresh_interval\` to be at least PT1M, got \`${String(flat.formula_refresh_interval)}\``);
+  }
   const streamWhere: Record<string, string> = {};
   for (const [stream, where] of Object.entries((flat.stream_where as Raw | undefined) ?? {})) {
     if (typeof where !== 'string' || where.trim() === '') problems.push(`Expected \`stream_where.${stream}\` to be a SOQL condition (text), got ${showValue(where, false)}`);
@@ -448,6 +452,10 @@ export function parseConfig(input: Raw): TapConfig {
     streamWhere,
     customQueries,
     includeDeleted: bool('include_deleted', true),
+    captureHardDeletes: bool('capture_hard_deletes', DEFAULTS.captureHardDeletes),
+    deletedGap: (flat.deleted_gap as DeletedGapAction | undefined) ?? DEFAULTS.deletedGap,
+    formulaFields: (flat.formula_fields as FormulaFieldsMode | undefined) ?? DEFAULTS.formulaFields,
+    formulaRefreshSeconds: formulaRefreshSeconds ?? DEFAULTS.formulaRefreshSeconds,
     selectFieldsByDefault: bool('select_fields_by_default', true),
     api: toApiPreference(flat.api_type),
     maxRecords: num('max_records', DEFAULTS.maxRecords),
