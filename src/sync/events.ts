@@ -17,6 +17,10 @@ export interface StreamBookmark {
   value?: string;
   /** Full-table streams: the last full pass finished. */
   complete?: boolean;
+  /** ISO-8601 UTC: getDeleted covered every delete before this (the next run's range starts here). */
+  deletesCoveredUntil?: string;
+  /** ISO-8601 UTC: when the stream's formula values were last read in full (`formula_fields: refresh`). */
+  formulasRefreshedAt?: string;
 }
 
 /**
