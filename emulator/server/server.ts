@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { bearerToken, runDataRequest, runHandler, SESSION_EXPIRED } from './data-dispatch.js';
+import { bearerToken, dispatchData, runDataRequest, runHandler, SESSION_EXPIRED } from './data-dispatch.js';
 import type { ActiveFault } from './faults.js';
 import { redactHeaders, redactQuery, type HostKind } from './journal.js';
 import { jsonReply, sfError, type Reply } from './reply.js';
@@ -98,6 +98,7 @@ async function serve(state: EmulatorState, host: HostKind, req: IncomingMessage,
     headers: req.headers,
     body,
     params: {},
+    dispatch: dispatchData,
   };
   let latencyMs = 0;
   let route = resolveRoute(host, method, url.pathname, settings.minApiVersion, settings.maxApiVersion);

@@ -53,7 +53,23 @@ export interface RequestContext {
   fault?: ActiveFault | undefined;
   /** Set by the token endpoint for the journal. */
   grantType?: string;
+  /** Runs a data call from inside this one (a composite subrequest). */
+  dispatch: DataDispatch;
 }
+
+/** One data call made from inside another, with the outer call's session. */
+export interface InnerCall {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  body: Buffer;
+}
+
+/**
+ * Resolves an inner call to its route, which the caller may refuse by name, and runs it counted
+ * against the org's limits (handlers get it on the context, not by importing the router).
+ */
+export type DataDispatch = (outer: RequestContext, call: InnerCall) => { route: string; run: () => Promise<Reply> };
 
 export type Handler = (ctx: RequestContext) => Reply | Promise<Reply>;
 
