@@ -13,6 +13,11 @@ export interface HardDeleteSettings {
   /** getDeleted's window (30 days). */
   maxDays: number;
   marginSeconds: number;
+  /**
+   * The tap's and Salesforce's clocks differ a little, as do a delete's commit and its timestamp:
+   * where coverage is only inferred (a first run, a bookmark), it starts this much earlier.
+   */
+  lookbackSeconds: number;
   fetchDeleted(sobject: string, range: DeletedRange, signal: AbortSignal): Promise<GetDeletedReply>;
 }
 
@@ -36,7 +41,7 @@ export function readsHardDeletes(stream: SelectedStream, enabled: boolean): bool
 /**
  * The tombstones of rows deleted since `coveredUntil` (else since the replication bookmark). A
  * first run (neither) asks nothing: the full read that follows is current as of `syncStart`,
- * which is where the next run's range starts.
+ * where (less the lookback) the next run's range starts.
  */
 export async function readHardDeletes(
   stream: SelectedStream,
@@ -45,9 +50,11 @@ export async function readHardDeletes(
   settings: HardDeleteSettings,
   signal: AbortSignal,
 ): Promise<DeletedRead> {
-  const plan = planDeletedRange({ ...position, syncStart, maxDays: settings.maxDays, marginSeconds: settings.marginSeconds });
+  const early = (iso: string) => new Date(Date.parse(iso) - settings.lookbackSeconds * 1000).toISOString();
+  const bookmark = position.bookmark === undefined ? undefined : early(position.bookmark);
+  const plan = planDeletedRange({ coveredUntil: position.coveredUntil, bookmark, syncStart, maxDays: settings.maxDays, marginSeconds: settings.marginSeconds });
   if (!plan.range) {
-    const carried = position.coveredUntil ?? (position.bookmark === undefined ? syncStart.toISOString() : undefined);
+    const carried = position.coveredUntil ?? (position.bookmark === undefined ? early(syncStart.toISOString()) : undefined);
     return { tombstones: [], ...(carried !== undefined ? { coveredUntil: carried } : {}) };
   }
   let reply: GetDeletedReply;

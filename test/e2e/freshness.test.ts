@@ -24,10 +24,10 @@ afterAll(async () => {
   await emulator.close();
 });
 
-function inThePast(change: () => void): void {
+async function inThePast(change: () => Promise<void>): Promise<void> {
   offset = -5 * 60_000;
   try {
-    change();
+    await change();
   } finally {
     offset = 0;
   }
@@ -105,22 +105,22 @@ describe.each(['singer', 'airbyte'] as const)('freshness (%s)', (protocol) => {
     const args = protocol === 'singer' ? ['--config', '{file:config.json}'] : ['read', '--config', '{file:config.json}', '--catalog', '{file:catalog.json}'];
     full = await runTap(args, { files: { 'config.json': config, ...(catalog ? { 'catalog.json': catalog } : {}) } });
     expect(full.exitCode, full.stderr).toBe(0);
-  });
+  }, 120_000);
 
   it('emits hard deletes as tombstones and soft deletes as records, with one getDeleted call per stream', async () => {
     const { accountId, family, others } = pickContacts(touched);
     const [soft1, soft2, hard1, hard2, purged] = others as [string, string, string, string, string];
     for (const id of [...family, ...others]) touched.add(id);
-    inThePast(() => {
+    await inThePast(async () => {
       emulator.mutate.delete('Contact', soft1);
       emulator.mutate.delete('Contact', soft2);
       emulator.mutate.hardDelete('Contact', [hard1]);
       emulator.mutate.delete('Contact', purged);
       emulator.mutate.update('Account', accountId, { Name: `Renamed for ${protocol}` });
+      const control = await fetch(`${emulator.instanceUrl}/_emulator/hard-delete`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ sobject: 'Contact', ids: [hard2] }) });
+      expect(control.status).toBe(200);
+      expect(emulator.mutate.emptyRecycleBin('Contact', [purged])).toBe(1);
     });
-    const control = await fetch(`${emulator.instanceUrl}/_emulator/hard-delete`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ sobject: 'Contact', ids: [hard2] }) });
-    expect(control.status).toBe(200);
-    expect(emulator.mutate.emptyRecycleBin('Contact', [purged])).toBe(1);
 
     const state = protocol === 'singer' ? singerState(full) : airbyteState(full);
     const { run, getDeletedCalls } = await readAfterChanges(protocol, state, {}, catalog);

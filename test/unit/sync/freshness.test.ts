@@ -16,7 +16,7 @@ const signal = new AbortController().signal;
 function settings(overrides: Partial<FreshnessSettings> = {}): FreshnessSettings & { calls: number } {
   const s = {
     calls: 0,
-    captureHardDeletes: true, deletedGap: 'warn', formulaFields: 'include', formulaRefreshSeconds: 86_400, maxDays: 30, marginSeconds: 120,
+    captureHardDeletes: true, deletedGap: 'warn', formulaFields: 'include', formulaRefreshSeconds: 86_400, maxDays: 30, marginSeconds: 120, lookbackSeconds: 600,
     fetchDeleted: async () => {
       s.calls += 1;
       return { deletedRecords: [{ id: 'a01000000000001AAA', deletedDate: '2026-06-30T11:00:00.000+0000' }], earliestDateAvailable: '2026-05-31T12:00:00.000+0000', latestDateCovered: '2026-06-30T11:59:00.000+0000' };

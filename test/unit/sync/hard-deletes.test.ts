@@ -18,6 +18,7 @@ function settings(reply: () => unknown): HardDeleteSettings & { calls: { start: 
     calls,
     maxDays: 30,
     marginSeconds: 120,
+    lookbackSeconds: 600,
     fetchDeleted: async (_sobject, range) => {
       calls.push(range);
       return reply() as never;
@@ -43,9 +44,9 @@ describe('readHardDeletes', () => {
     expect(readsHardDeletes({ ...stream, definition: { ...definition, query: 'SELECT Id FROM Account' } }, true)).toBe(false);
   });
 
-  it('makes no call on a first run and starts the next run at this one\'s start', async () => {
+  it('makes no call on a first run and starts the next run at this one\'s start, less the lookback', async () => {
     const s = settings(() => ({ deletedRecords: [] }));
-    expect(await readHardDeletes(stream, {}, syncStart, s, signal)).toEqual({ tombstones: [], coveredUntil: syncStart.toISOString() });
+    expect(await readHardDeletes(stream, {}, syncStart, s, signal)).toEqual({ tombstones: [], coveredUntil: '2026-06-30T11:50:00.000Z' });
     expect(s.calls).toEqual([]);
   });
 
