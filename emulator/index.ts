@@ -58,6 +58,10 @@ export interface EmulatorMutations {
   create(sobject: string, fields: Record<string, FieldValue>): string;
   update(sobject: string, id: string, fields: Record<string, FieldValue>): void;
   delete(sobject: string, id: string): void;
+  /** Deletes the rows (if they are not) and purges them from the recycle bin at once. */
+  hardDelete(sobject: string, ids: string[]): void;
+  /** Purges deleted rows from the recycle bin: all, one object's, or the given ids; returns how many. */
+  emptyRecycleBin(sobject?: string, ids?: string[]): number;
 }
 
 export interface Emulator {
@@ -202,6 +206,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       create: (sobject, fields) => org.create(sobject, fields).id,
       update: (sobject, id, fields) => org.update(sobject, id, fields),
       delete: (sobject, id) => org.delete(sobject, id),
+      hardDelete: (sobject, ids) => org.hardDelete(sobject, ids),
+      emptyRecycleBin: (sobject, ids) => org.emptyRecycleBin(sobject, ids),
     },
     faults: state.faults,
     journal: state.journal,

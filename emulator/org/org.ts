@@ -56,6 +56,19 @@ export function createOrg(options: OrgOptions & { anchorMs?: number; objects?: O
     return lastTick;
   };
   const { value, isDeleted, materialize } = table;
+  let purges = 0;
+  const deleteRow = (o: ObjectState, row: number) => {
+    const record = [...materialize(o, row)];
+    const at = tick();
+    if (o.isDeletedField >= 0) record[o.isDeletedField] = true;
+    stamp(o, record, at);
+    o.deletedAt.set(row, at);
+    write(o, row, record, { changeType: 'delete', fields: o.isDeletedField >= 0 ? [o.isDeletedField] : [], at });
+  };
+  const purge = (o: ObjectState, row: number) => {
+    o.purged.add(row);
+    purges += 1;
+  };
 
   const requireObject = (sobject: string): ObjectState => {
     const o = table.objectOf(sobject);
@@ -120,7 +133,8 @@ export function createOrg(options: OrgOptions & { anchorMs?: number; objects?: O
     isBulkSupported(sobject) {
       return table.objectOf(sobject)?.spec.bulkSupported !== false;
     },
-    revision: () => commits.sequence,
+    // Purges change what queryAll returns without a commit (no change event reports them).
+    revision: () => commits.sequence + purges,
     onCommit: (listener) => commits.listen(listener),
     rowCount(sobject) {
       const o = table.objectOf(sobject);
@@ -171,25 +185,46 @@ export function createOrg(options: OrgOptions & { anchorMs?: number; objects?: O
       const o = requireObject(sobject);
       const row = requireRow(o, id);
       if (isDeleted(o, row)) throw new OrgError('ENTITY_IS_DELETED', 'entity is deleted', 400);
-      const record = [...materialize(o, row)];
-      const at = tick();
-      if (o.isDeletedField >= 0) record[o.isDeletedField] = true;
-      stamp(o, record, at);
-      o.deletedAt.set(row, at);
-      write(o, row, record, { changeType: 'delete', fields: o.isDeletedField >= 0 ? [o.isDeletedField] : [], at });
+      deleteRow(o, row);
+    },
+    hardDelete(sobject, ids) {
+      const o = requireObject(sobject);
+      const rows = ids.map((id) => requireRow(o, id));
+      for (const row of rows) {
+        if (!o.deletedAt.has(row)) deleteRow(o, row);
+        purge(o, row);
+      }
+    },
+    emptyRecycleBin(sobject, ids) {
+      const objects = sobject === undefined ? [...table.objects()] : [requireObject(sobject)];
+      const wanted = ids === undefined ? undefined : new Set(ids.map((id) => id.slice(0, 15)));
+      let count = 0;
+      for (const o of objects) {
+        const idField = o.fieldIndex.get('id');
+        for (const row of o.deletedAt.keys()) {
+          if (o.purged.has(row) || idField === undefined) continue;
+          if (wanted && !wanted.has(String(value(o, row, idField)).slice(0, 15))) continue;
+          purge(o, row);
+          count += 1;
+        }
+      }
+      return count;
     },
     getDeleted(sobject, start, end): GetDeletedResult {
       const o = requireObject(sobject);
-      const a = Date.parse(start);
-      const b = Date.parse(end);
-      const earliest = now() - 15 * DAY_MS;
+      // Salesforce ignores the seconds of both ends and keeps deletes for 30 days.
+      const a = floorMinute(Date.parse(start));
+      const b = floorMinute(Date.parse(end));
       if (Number.isNaN(a) || Number.isNaN(b)) throw new OrgError('INVALID_REPLICATION_DATE', 'start and end must be valid dateTime values', 400);
+      const earliest = floorMinute(now() - DELETED_RETENTION_DAYS * DAY_MS);
+      if (a < earliest) throw new OrgError('INVALID_REPLICATION_DATE', `startDate cannot be more than ${DELETED_RETENTION_DAYS} days ago; earliestDateAvailable is ${restDate(earliest)}`, 400);
+      if (b < a) throw new OrgError('INVALID_REPLICATION_DATE', 'endDate must chronologically follow startDate', 400);
       const idField = o.fieldIndex.get('id')!;
       const deletedRecords = [...o.deletedAt.entries()]
-        .filter(([, at]) => at >= a && at <= b)
+        .filter(([, at]) => at >= a && at < b)
         .sort((x, y) => x[1] - y[1])
         .map(([row, at]) => ({ id: value(o, row, idField) as string, deletedDate: restDate(at) }));
-      return { deletedRecords, earliestDateAvailable: restDate(Math.min(earliest, ...o.deletedAt.values())), latestDateCovered: restDate(Math.min(b, now())) };
+      return { deletedRecords, earliestDateAvailable: restDate(earliest), latestDateCovered: restDate(Math.min(b, floorMinute(now()))) };
     },
     getUpdated(sobject, start, end): GetUpdatedResult {
       const o = requireObject(sobject);
@@ -200,6 +235,13 @@ export function createOrg(options: OrgOptions & { anchorMs?: number; objects?: O
       return { ids: [...q.rows()].map((r) => r.id), latestDateCovered: restDate(Math.min(b, now())) };
     },
   };
+}
+
+/** How long getDeleted lists deleted rows (Salesforce: 30 days). */
+const DELETED_RETENTION_DAYS = 30;
+
+function floorMinute(ms: number): number {
+  return Math.floor(ms / 60_000) * 60_000;
 }
 
 /** REST style: `2024-01-02T03:04:05.000+0000`. */

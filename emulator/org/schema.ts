@@ -65,6 +65,8 @@ export const OBJECTS: ObjectSpec[] = [
       { name: 'HasOptedOutOfEmail', type: 'boolean', nillable: false },
       { name: 'OwnerId', type: 'reference', referenceTo: ['User'], relationshipName: 'Owner', nillable: false },
       ...audit(),
+      // Formulas over the row and across the Account lookup: they change without SystemModstamp moving.
+      { name: 'Mailing_Label__c', type: 'string', length: 1300, custom: true, calculatedFormula: "FirstName & ' ' & LastName & ' (' & Account.Name & ')'", createable: false, updateable: false },
     ],
   },
   {
@@ -112,6 +114,7 @@ export const OBJECTS: ObjectSpec[] = [
       { name: 'Metadata__c', type: 'json', custom: true },
       { name: 'OwnerId', type: 'reference', referenceTo: ['User'], relationshipName: 'Owner', nillable: false },
       ...audit(),
+      { name: 'Account_Rating__c', type: 'string', length: 1300, custom: true, calculatedFormula: 'TEXT(Account__r.Rating)', createable: false, updateable: false },
     ],
   },
   {

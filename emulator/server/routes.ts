@@ -1,6 +1,7 @@
 import { resolveAsyncRoute } from './bulk1/routes.js';
 import { handleAbortJob, handleCreateJob, handleDeleteJob, handleGetJob, handleListJobs, handleResultPages, handleResults } from './bulk-routes.js';
 import { handleCompositeBatch } from './composite.js';
+import { handleEmptyRecycleBin, handleHardDelete } from './control.js';
 import type { HostKind } from './journal.js';
 import { handleAuthorize, handleToken } from './oauth.js';
 import * as rest from './rest.js';
@@ -107,6 +108,12 @@ function matchTable(table: RouteDef[], method: string, rest: string): Omit<Resol
   return { name: 'unknown', params: {}, status: 404 };
 }
 
+/** The emulator's own control routes (control.ts): no session, instance host only. */
+const CONTROL_ROUTES: Record<string, [string, Handler]> = {
+  '/_emulator/hard-delete': ['control.hardDelete', handleHardDelete],
+  '/_emulator/empty-recycle-bin': ['control.emptyRecycleBin', handleEmptyRecycleBin],
+};
+
 /**
  * Maps a request to its named route. Logins work on every host; data calls only on the
  * instance (My Domain) host, which is what `instance_url` points at.
@@ -128,6 +135,10 @@ export function resolveRoute(host: HostKind, method: string, path: string, minVe
     return method === 'POST'
       ? { name: 'soap.login', handler: handleSoapLogin, params: { wsdl: soap[1]!, version: soap[2]! }, data: false }
       : { name: 'method-not-allowed', params: {}, data: false, status: 405, allowed: ['POST'] };
+  }
+  const control = CONTROL_ROUTES[path];
+  if (control && host === 'instance') {
+    return method === 'POST' ? { name: control[0], handler: control[1], params: {}, data: false } : { name: 'method-not-allowed', params: {}, data: false, status: 405, allowed: ['POST'] };
   }
   if (path === '/services/data' || path === '/services/data/') {
     return { name: 'rest.versions', handler: rest.handleVersions, params: {}, data: false };

@@ -12,7 +12,7 @@ import { configProblems, describeAjvErrors } from './problems.js';
 import { flattenSettings, typeConfusionProblems, withoutUnset } from './raw-settings.js';
 import { readConfigFile } from './read-config.js';
 import { CONFIG_SCHEMA } from './schema.js';
-import type { ApiPreference, CustomQuery, TapConfig } from './types.js';
+import type { ApiPreference, CustomQuery, DeletedGapAction, FormulaFieldsMode, TapConfig } from './types.js';
 import { unknownSettingWarnings } from './unknown-settings.js';
 import { showValue, toIsoTimestamp } from './values.js';
 
@@ -120,6 +120,10 @@ export function parseConfig(input: Raw, options: ParseConfigOptions = {}): TapCo
   if (windowSeconds !== undefined && windowSeconds < DEFAULTS.minWindowSeconds) {
     problems.push(`Expected \`stream_slice_step\` to be at least PT${DEFAULTS.minWindowSeconds}S, got \`${String(flat.stream_slice_step)}\``);
   }
+  const formulaRefreshSeconds = typeof flat.formula_refresh_interval === 'string' ? parseDurationSeconds(flat.formula_refresh_interval) : DEFAULTS.formulaRefreshSeconds;
+  if (formulaRefreshSeconds !== undefined && formulaRefreshSeconds < 60) {
+    problems.push(`Expected \`formula_refresh_interval\` to be at least PT1M, got \`${String(flat.formula_refresh_interval)}\``);
+  }
   const streamWhere: Record<string, string> = {};
   for (const [stream, where] of Object.entries((flat.stream_where as Raw | undefined) ?? {})) {
     if (typeof where !== 'string' || where.trim() === '') problems.push(`Expected \`stream_where.${stream}\` to be a SOQL condition (text), got ${showValue(where, false)}`);
@@ -142,6 +146,10 @@ export function parseConfig(input: Raw, options: ParseConfigOptions = {}): TapCo
     streamWhere,
     customQueries,
     includeDeleted: bool('include_deleted', true),
+    captureHardDeletes: bool('capture_hard_deletes', DEFAULTS.captureHardDeletes),
+    deletedGap: (flat.deleted_gap as DeletedGapAction | undefined) ?? DEFAULTS.deletedGap,
+    formulaFields: (flat.formula_fields as FormulaFieldsMode | undefined) ?? DEFAULTS.formulaFields,
+    formulaRefreshSeconds: formulaRefreshSeconds ?? DEFAULTS.formulaRefreshSeconds,
     selectFieldsByDefault: bool('select_fields_by_default', true),
     api: toApiPreference(flat.api_type),
     maxRecords: num('max_records', DEFAULTS.maxRecords),

@@ -7,6 +7,8 @@ import { secrets } from '../../core/secrets.js';
 import type { JsonSchema } from '../../catalog/types.js';
 import type { RecordEnvelope, StreamBookmark, SyncEvent } from '../../sync/events.js';
 import type { SyncEncoder } from '../adapter.js';
+import { toTombstoneRecord } from '../../sync/tombstones.js';
+import { deletedAtSchema, SINGER_DELETED_AT } from '../deleted-at.js';
 import { frameRecords } from '../record-framing.js';
 import { buildSchemaMessage, buildStateMessage, encodeSingerLine } from './messages.js';
 import { encodeMetric } from './metrics.js';
@@ -51,11 +53,17 @@ export class SingerEncoder implements SyncEncoder {
         this.#countRecords(event.stream, event.batch.count, false);
         return frameRecords(event.batch, this.envelope(event.stream));
       }
+      case 'tombstones': {
+        this.#countRecords(event.stream, event.tombstones.length, false);
+        const objects = event.tombstones.map((t) => toTombstoneRecord(t, SINGER_DELETED_AT));
+        return frameRecords({ count: objects.length, objects }, this.envelope(event.stream));
+      }
       case 'schema': {
         const { definition, fields } = event.stream;
         const properties: Record<string, JsonSchema> = {};
         const wanted = new Set(fields);
         for (const f of definition.fields) if (wanted.has(f.name)) properties[f.name] = f.schema;
+        if (event.stream.tombstones) properties[SINGER_DELETED_AT] = deletedAtSchema();
         return encodeSingerLine(buildSchemaMessage(definition.name, { type: 'object', properties }, definition.keyProperties, event.stream.replicationKey ? [event.stream.replicationKey] : undefined));
       }
       case 'state': {
