@@ -420,6 +420,7 @@ export function parseConfig(input: Raw): TapConfig {
     customQueries,
     includeDeleted: bool('include_deleted', true),
     selectFieldsByDefault: bool('select_fields_by_default', true),
+    activateVersion: bool('activate_version', true),
     api: toApiPreference(flat.api_type),
     maxRecords: num('max_records', DEFAULTS.maxRecords),
     restBatchSize: num('rest_batch_size', DEFAULTS.restBatchSize),

@@ -68,6 +68,8 @@ export interface TapConfig {
   customQueries: CustomQuery[];
   includeDeleted: boolean;
   selectFieldsByDefault: boolean;
+  /** Singer: full-table streams send ACTIVATE_VERSION and a `version` on their records. */
+  activateVersion: boolean;
   /** Which API reads rows: Bulk 2.0 when it can (auto), always Bulk, or always REST. */
   api: ApiPreference;
   /** Bulk API 2.0 `maxRecords` per results page. */
