@@ -151,6 +151,7 @@ export function parseConfig(input: Raw, options: ParseConfigOptions = {}): TapCo
     formulaFields: (flat.formula_fields as FormulaFieldsMode | undefined) ?? DEFAULTS.formulaFields,
     formulaRefreshSeconds: formulaRefreshSeconds ?? DEFAULTS.formulaRefreshSeconds,
     selectFieldsByDefault: bool('select_fields_by_default', true),
+    activateVersion: bool('activate_version', true),
     api: toApiPreference(flat.api_type),
     maxRecords: num('max_records', DEFAULTS.maxRecords),
     restBatchSize: num('rest_batch_size', DEFAULTS.restBatchSize),
