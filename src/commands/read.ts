@@ -17,7 +17,8 @@ import { parseSingerCatalog } from '../protocol/singer/catalog.js';
 import { SingerEncoder } from '../protocol/singer/encoder.js';
 import { parseSingerState } from '../protocol/singer/state.js';
 import type { SalesforceClient } from '../salesforce/client.js';
-import { BulkJobRegistry, classifyBulkFailure } from '../salesforce/bulk2/jobs.js';
+import { BulkJobRegistry } from '../salesforce/bulk2/jobs.js';
+import { resolveReadFailure } from '../salesforce/http/resolution-table.js';
 import { iterateRestQuery } from '../salesforce/rest-query.js';
 import { buildSelect } from '../salesforce/soql.js';
 import { normalizeTimestamp, planWindows, splitWindow } from '../state/windows.js';
@@ -133,7 +134,7 @@ export async function runRead(ctx: CommandContext, options: ReadCommandOptions):
       });
     },
     splitWindow: (window) => splitWindow(window, config.minWindowSeconds),
-    classifyFailure: (error, api) => (api === 'bulk' ? classifyBulkFailure(error) : error.code === 'SF_QUERY_TIMEOUT' ? 'shrink_window' : 'fail'),
+    classifyFailure: resolveReadFailure,
     countRows: async (stream, range, signal) => {
       const where = streamCondition(stream.definition, config.streamWhere);
       const soql = buildSelect({

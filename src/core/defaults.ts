@@ -45,6 +45,12 @@ export const DEFAULTS = {
   retryMaxMs: 60_000,
   /** Re-login before Salesforce's default 2-hour session timeout would bite. */
   sessionMaxAgeMs: 90 * 60_000,
+  /**
+   * Re-logins one request may ask for when Salesforce refuses its session: two, so a second
+   * expiry close behind the first (its new session revoked too) is survived, while a session
+   * refused right after a fresh login ends the run as an auth failure.
+   */
+  reloginsPerRequest: 2,
 } as const;
 
 export type Defaults = typeof DEFAULTS;

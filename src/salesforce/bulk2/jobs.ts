@@ -154,13 +154,3 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
     signal.addEventListener('abort', onAbort, { once: true });
   });
 }
-
-/** What a failed Bulk read calls for. */
-export function classifyBulkFailure(error: TapError): 'use_rest' | 'shrink_window' | 'fail' {
-  const message = error.message.toLowerCase();
-  if (error.code === 'SF_INVALIDENTITY' || error.code === 'SF_FeatureNotEnabled' || error.code === 'SF_API_DISABLED_FOR_ORG') return 'use_rest';
-  if (error.code === 'SF_API_ERROR' && (message.includes('compound') || message.includes('not supported') || message.includes('does not support'))) return 'use_rest';
-  if (error.code === 'TAP_BULK_JOB_TIMEOUT' || error.code === 'SF_QUERY_TIMEOUT') return 'shrink_window';
-  if (error.code === 'SF_BULK_JOB_FAILED' && (message.includes('timeout') || message.includes('timed out') || message.includes('retried more than'))) return 'shrink_window';
-  return 'fail';
-}
