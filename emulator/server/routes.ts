@@ -1,9 +1,11 @@
+import { resolveAsyncRoute } from './bulk1/routes.js';
 import { handleAbortJob, handleCreateJob, handleDeleteJob, handleGetJob, handleListJobs, handleResultPages, handleResults } from './bulk-routes.js';
 import { handleCompositeBatch } from './composite.js';
 import type { HostKind } from './journal.js';
 import { handleAuthorize, handleToken } from './oauth.js';
 import * as rest from './rest.js';
 import { handleSoapLogin } from './soap-login.js';
+import { handleUserInfo } from './userinfo.js';
 import type { Handler } from './state.js';
 
 interface RouteDef {
@@ -115,6 +117,9 @@ export function resolveRoute(host: HostKind, method: string, path: string, minVe
       ? { name: 'oauth.token', handler: handleToken, params: {}, data: false }
       : { name: 'method-not-allowed', params: {}, data: false, status: 405, allowed: ['POST'] };
   }
+  if (path === '/services/oauth2/userinfo') {
+    return { name: 'oauth.userinfo', handler: handleUserInfo, params: {}, data: false };
+  }
   if (path === '/services/oauth2/authorize') {
     return { name: 'oauth.authorize', handler: handleAuthorize, params: {}, data: false };
   }
@@ -126,6 +131,12 @@ export function resolveRoute(host: HostKind, method: string, path: string, minVe
   }
   if (path === '/services/data' || path === '/services/data/') {
     return { name: 'rest.versions', handler: rest.handleVersions, params: {}, data: false };
+  }
+  const bulk1 = /^\/services\/async\/(\d+)\.0(\/.*)?$/.exec(path);
+  if (bulk1 && host === 'instance') {
+    const version = Number(bulk1[1]);
+    if (version < minVersion || version > maxVersion) return { name: 'bulk1.invalidUrl', params: {}, data: false, status: 404 };
+    return resolveAsyncRoute(method, bulk1[2] ?? '/', `${version}.0`);
   }
   const data = /^\/services\/data\/v(\d+)\.0(\/.*)?$/.exec(path);
   if (!data || host !== 'instance') return { name: 'unknown', params: {}, data: false, status: 404 };

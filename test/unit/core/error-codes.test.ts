@@ -16,18 +16,31 @@ function sources(dir: string): string[] {
 }
 
 const registryFile = join(root, 'src', 'core', 'error-codes.ts');
-const srcText = sources(join(root, 'src'))
+const srcFiles = sources(join(root, 'src'))
   .filter((path) => path !== registryFile)
-  .map((path) => readFileSync(path, 'utf8'))
-  .join('\n');
+  .map((path) => readFileSync(path, 'utf8'));
+const srcText = srcFiles.join('\n');
 const emulatorText = sources(join(root, 'emulator')).map((path) => readFileSync(path, 'utf8')).join('\n');
-/** Every code written as a whole string literal in src/ (`'TAP_CSV_MALFORMED'`, `'SF_QUERY_TIMEOUT'`). */
-const literalCodes = new Set(
-  [...srcText.matchAll(/['"`]((?:TAP|SF)_[A-Za-z0-9_]*[A-Za-z0-9])['"`]/g)]
-    .map((m) => m[1]!)
-    // Environment variables (TAP_SALESFORCE_CLIENT_ID) are not error codes.
-    .filter((code) => !code.startsWith('TAP_SALESFORCE_')),
-);
+
+/**
+ * Every code written in src/: whole string literals (`'TAP_CSV_MALFORMED'`), and codes a file
+ * builds from a prefix literal and a template suffix (`'TAP_STATE'` + `${prefix}_TOO_DEEP`).
+ */
+function thrownCodes(): Set<string> {
+  const codes = new Set<string>();
+  for (const text of srcFiles) {
+    const literals = [...text.matchAll(/['"`]((?:TAP|SF)_[A-Za-z0-9_]*[A-Za-z0-9])['"`]/g)].map((m) => m[1]!);
+    const suffixes = [...text.matchAll(/\}(_[A-Z0-9_]+)`/g)].map((m) => m[1]!);
+    for (const literal of literals) {
+      // Environment variables (TAP_SALESFORCE_CLIENT_ID) are not error codes.
+      if (literal.startsWith('TAP_SALESFORCE_')) continue;
+      if (errorCodeInfo(literal) === undefined && suffixes.length > 0) suffixes.forEach((suffix) => codes.add(literal + suffix));
+      else codes.add(literal);
+    }
+  }
+  return codes;
+}
+const literalCodes = thrownCodes();
 
 describe('error code registry', () => {
   it('knows every code the sources throw', () => {
