@@ -95,6 +95,7 @@ const ENTRIES: Readonly<Record<string, Entry>> = {
   // Replies that are not what Salesforce sends.
   TAP_UNEXPECTED_RESPONSE: ['transient', 'A proxy, firewall or maintenance page answered instead of Salesforce: check `HTTPS_PROXY` and the network.', FAULTS],
   TAP_INCOMPLETE_REPLY: ['transient', 'A reply broke off before its end, after every retry: check the network (proxies that cut long replies); the next run resumes from the last STATE.', FAULTS],
+  TAP_REPLY_SHAPE: ['salesforce', 'Salesforce (or something in between) answered with JSON of the wrong shape: the message names the endpoint and the field; report it if it persists.', FAULTS],
   TAP_PAGINATION_LOOP: ['salesforce', 'Salesforce handed out the same next-page token twice; the tap stopped instead of reading the same rows forever. Run the sync again; report it if it persists.', FAULTS],
   TAP_CSV_MALFORMED: ['salesforce', 'A Bulk result page is not valid CSV: run the sync again; report the object if it persists.', FAULTS],
   TAP_CSV_TRUNCATED: ['transient', 'A Bulk result page ended inside a record after every retry: check the network; the next run resumes.', FAULTS],

@@ -3,6 +3,7 @@
  */
 import type { SalesforceClient } from './client.js';
 import { paginate } from './paginate.js';
+import type { ReplyShape } from './reply-shape.js';
 
 export interface RestQueryPage {
   totalSize: number;
@@ -11,8 +12,10 @@ export interface RestQueryPage {
   records: Record<string, unknown>[];
 }
 
+const REST_QUERY_PAGE: ReplyShape = { totalSize: 'number', done: 'boolean', nextRecordsUrl: 'string?', records: 'array' };
+
 export async function* iterateRestQuery(client: SalesforceClient, soql: string, options: { queryAll: boolean; batchSize: number; signal?: AbortSignal }): AsyncIterable<RestQueryPage> {
-  const common = { headers: { 'Sforce-Query-Options': `batchSize=${options.batchSize}` }, ...(options.signal ? { signal: options.signal } : {}) };
+  const common = { headers: { 'Sforce-Query-Options': `batchSize=${options.batchSize}` }, shape: REST_QUERY_PAGE, ...(options.signal ? { signal: options.signal } : {}) };
   yield* paginate({
     what: 'REST query',
     first: () => client.json<RestQueryPage>(options.queryAll ? 'queryAll' : 'query', { ...common, query: { q: soql } }),

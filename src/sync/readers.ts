@@ -165,7 +165,7 @@ const RESULT_PAGES_MIN_VERSION = 62;
 /** The first locator of every result partition, following `nextRecordsUrl` (or its misspelling). */
 async function listResultPages(client: SalesforceClient, jobId: string, signal: AbortSignal): Promise<string[]> {
   const locators: string[] = [];
-  const fetch = (path: string): Promise<{ resultPages?: { resultUrl: string }[]; nextRecordsUrl?: string; nextRecordUrl?: string; done?: boolean }> => client.json(path, { signal, headers: { Accept: 'application/json' } });
+  const fetch = (path: string): Promise<{ resultPages?: { resultUrl: string }[]; nextRecordsUrl?: string; nextRecordUrl?: string; done?: boolean }> => client.json(path, { signal, headers: { Accept: 'application/json' }, shape: { resultPages: 'array?', nextRecordsUrl: 'string?', nextRecordUrl: 'string?', done: 'boolean?' } });
   const pages = paginate({ what: `Bulk API 2.0 job ${jobId} resultPages`, first: () => fetch(`jobs/query/${jobId}/resultPages`), tokenOf: (page) => (page.done === false ? page.nextRecordsUrl ?? page.nextRecordUrl : undefined), fetch });
   for await (const page of pages) {
     for (const { resultUrl } of page.resultPages ?? []) {

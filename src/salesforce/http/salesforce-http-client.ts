@@ -5,7 +5,9 @@
  */
 import type { ApiUsage, RequestOptions, SalesforceClient, StreamedResponse } from '../client.js';
 import type { Session } from '../auth/types.js';
+import { checkReplyShape } from '../reply-shape.js';
 import { toResponseError, unexpectedBodyError } from './error-table.js';
+import { describeRequest } from './with-buffered-body.js';
 import type { SessionManager } from './with-session.js';
 import { readBodyText, type HttpRequest, type HttpResponse, type RequestFn } from './types.js';
 
@@ -80,14 +82,21 @@ export class SalesforceHttpClient implements SalesforceClient {
 
   async json<T>(path: string, options: RequestOptions = {}): Promise<T> {
     const response = await this.#send(path, options, 'application/json', 'json');
-    if (response.json) return response.json.value as T;
-    const text = await readBodyText(response, Number.MAX_SAFE_INTEGER);
-    if (response.status === 204 || text === '') return undefined as T;
-    try {
-      return JSON.parse(text) as T;
-    } catch {
-      throw unexpectedBodyError(response.status, response.headers['content-type'], text, describePath(path));
+    let value: unknown;
+    if (response.json) value = response.json.value;
+    else {
+      const text = await readBodyText(response, Number.MAX_SAFE_INTEGER);
+      if (response.status === 204 || text === '') value = undefined;
+      else {
+        try {
+          value = JSON.parse(text);
+        } catch {
+          throw unexpectedBodyError(response.status, response.headers['content-type'], text, describePath(path));
+        }
+      }
     }
+    if (options.shape) checkReplyShape(value, options.shape, describeRequest({ method: options.method ?? 'GET', url: this.urlFor(path) }));
+    return value as T;
   }
 
   async stream(path: string, options: RequestOptions = {}): Promise<StreamedResponse> {
