@@ -92,6 +92,15 @@ const ENTRIES: Readonly<Record<string, Entry>> = {
   TAP_BULK_JOB_ABORTED: ['salesforce', 'Someone aborted the Bulk job in the org: run the sync again.', FAULTS],
   TAP_BULK_JOB_TIMEOUT: ['transient', 'Raise `bulk_job_timeout_seconds` or narrow `stream_slice_step`.', CONFIG],
 
+  // Change data capture through the Pub/Sub API.
+  SF_PUBSUB_UNAUTHENTICATED: ['auth', 'The Pub/Sub API refused the session: check that the user has "API Enabled" and the app the needed scopes.', AUTH],
+  SF_PUBSUB_TOPIC_UNAVAILABLE: ['salesforce', 'Select the object for Change Data Capture (Setup → Change Data Capture) and give the user read access to it.', FAULTS],
+  SF_PUBSUB_REPLAY_ID_UNAVAILABLE: ['salesforce', 'The saved replay position is older than the event bus keeps (72 hours): the message says how the stream goes on.', FAULTS],
+  SF_PUBSUB_UNAVAILABLE: ['transient', 'The Pub/Sub API is unavailable: the next run resumes from the last STATE.', FAULTS],
+  TAP_PUBSUB_NO_SESSION: ['internal', 'A bug in the tap: the Pub/Sub client got no session. Report it with a `--debug` log.', EXIT],
+  TAP_PUBSUB_PROTO_MISSING: ['internal', 'The installation lacks proto/pubsub_api.proto: reinstall tap-salesforce.', EXIT],
+  TAP_PUBSUB_UNDECODABLE_EVENT: ['salesforce', 'A change event did not match its schema: run the sync again; report the object if it persists.', FAULTS],
+
   // Replies that are not what Salesforce sends.
   TAP_UNEXPECTED_RESPONSE: ['transient', 'A proxy, firewall or maintenance page answered instead of Salesforce: check `HTTPS_PROXY` and the network.', FAULTS],
   TAP_INCOMPLETE_REPLY: ['transient', 'A reply broke off before its end, after every retry: check the network (proxies that cut long replies); the next run resumes from the last STATE.', FAULTS],
