@@ -87,6 +87,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   // discovery benchmark then measures the client, not the emulator's first-time work.
   if (options.extraObjects) for (const entry of org.describeGlobal().sobjects) immutableJsonReply(200, org.describe(entry.name)!);
   const credentials = buildCredentials(seed, options.credentials);
+  // Every login is this user: its User row carries the login name.
+  org.setIntegrationUser(credentials.username);
   const sessions = new SessionStore(org.orgId.slice(0, 15), () => settings.sessionTtlSeconds, Date.now);
   sessions.addRefreshToken(credentials.refreshToken);
   const state: EmulatorState = {

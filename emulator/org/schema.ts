@@ -92,6 +92,14 @@ export const OBJECTS: ObjectSpec[] = [
       { name: 'IsActive', type: 'boolean', nillable: false },
       { name: 'TimeZoneSidKey', type: 'picklist', length: 40, nillable: false, picklist: ['America/Los_Angeles', 'Europe/Paris', 'Asia/Tokyo'] },
       ...audit(),
+      // Added after the audit fields so that the generated values of the fields above stay as they were.
+      { name: 'FirstName', type: 'string', length: 40 },
+      { name: 'LastName', type: 'string', length: 80, nillable: false },
+      { name: 'Alias', type: 'string', length: 8, nillable: false },
+      { name: 'CommunityNickname', type: 'string', length: 40, nillable: false },
+      { name: 'UserType', type: 'picklist', length: 40, picklist: ['Standard'], createable: false, updateable: false },
+      { name: 'LocaleSidKey', type: 'picklist', length: 40, nillable: false, picklist: ['en_US'] },
+      { name: 'LanguageLocaleKey', type: 'picklist', length: 40, nillable: false, picklist: ['en_US'] },
     ],
   },
   {
@@ -364,6 +372,27 @@ export const OBJECTS: ObjectSpec[] = [
       { name: 'IsRecurrence', type: 'boolean', nillable: false },
       { name: 'TaskSubtype', type: 'picklist', length: 40, picklist: ['Task', 'Email', 'ListEmail', 'Cadence', 'Call', 'LinkedIn'], updateable: false },
       { name: 'CompletedDateTime', type: 'datetime', createable: false, updateable: false },
+    ],
+  },
+  {
+    // Every org has exactly one row; its Id is the org id (the Pub/Sub API's tenant id too).
+    name: 'Organization', keyPrefix: '00D', label: 'Organization', ratio: 0, minRows: 1, readOnly: true,
+    fields: [
+      idField(),
+      { name: 'Name', type: 'string', length: 80, nillable: false },
+      { name: 'Division', type: 'string', length: 80 },
+      ...address(''),
+      { name: 'Phone', type: 'phone', length: 40 },
+      { name: 'PrimaryContact', type: 'string', length: 80 },
+      { name: 'DefaultLocaleSidKey', type: 'picklist', length: 40, nillable: false, picklist: ['en_US'] },
+      { name: 'LanguageLocaleKey', type: 'picklist', length: 40, nillable: false, picklist: ['en_US'] },
+      { name: 'TimeZoneSidKey', type: 'picklist', length: 40, nillable: false, picklist: ['America/Los_Angeles'] },
+      { name: 'InstanceName', type: 'string', length: 5, createable: false, updateable: false },
+      { name: 'IsSandbox', type: 'boolean', nillable: false, createable: false, updateable: false },
+      { name: 'OrganizationType', type: 'picklist', length: 40, createable: false, updateable: false, picklist: ['Team Edition', 'Professional Edition', 'Enterprise Edition', 'Developer Edition', 'Personal Edition', 'Unlimited Edition', 'Contact Manager Edition', 'Base Edition'] },
+      { name: 'NamespacePrefix', type: 'string', length: 15, createable: false, updateable: false },
+      { name: 'TrialExpirationDate', type: 'datetime', createable: false, updateable: false },
+      ...audit(),
     ],
   },
 ];

@@ -1,5 +1,6 @@
 import { handleAbortJob, handleCreateJob, handleDeleteJob, handleGetJob, handleListJobs, handleResultPages, handleResults } from './bulk-routes.js';
 import { handleCompositeBatch } from './composite.js';
+import { handleIdentity, handleUserInfo } from './identity.js';
 import type { HostKind } from './journal.js';
 import { handleAuthorize, handleToken } from './oauth.js';
 import * as rest from './rest.js';
@@ -117,6 +118,17 @@ export function resolveRoute(host: HostKind, method: string, path: string, minVe
   }
   if (path === '/services/oauth2/authorize') {
     return { name: 'oauth.authorize', handler: handleAuthorize, params: {}, data: false };
+  }
+  if (path === '/services/oauth2/userinfo' || path === '/services/oauth2/userinfo/') {
+    return method === 'GET' || method === 'POST'
+      ? { name: 'identity.userinfo', handler: handleUserInfo, params: {}, data: false }
+      : { name: 'method-not-allowed', params: {}, data: false, status: 405, allowed: ['GET', 'POST'] };
+  }
+  const identity = new RegExp(`^/id/${ID}/${ID}/?$`).exec(path);
+  if (identity) {
+    return method === 'GET' || method === 'POST'
+      ? { name: 'identity.id', handler: handleIdentity, params: { orgId: identity[1]!, userId: identity[2]! }, data: false }
+      : { name: 'method-not-allowed', params: {}, data: false, status: 405, allowed: ['GET', 'POST'] };
   }
   const soap = /^\/services\/Soap\/([uc])\/(\d+)\.0(?:\/[A-Za-z0-9]+)?\/?$/.exec(path);
   if (soap) {

@@ -1,13 +1,13 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { bearerToken, dispatchData, runDataRequest, runHandler, SESSION_EXPIRED } from './data-dispatch.js';
+import { dispatchData, runDataRequest, runHandler, SESSION_EXPIRED } from './data-dispatch.js';
 import type { ActiveFault } from './faults.js';
 import { redactHeaders, redactQuery, type HostKind } from './journal.js';
 import { jsonReply, sfError, type Reply } from './reply.js';
 import { resolveRoute } from './routes.js';
 import { sendReply } from './send-reply.js';
-import type { EmulatorState, RequestContext } from './state.js';
+import { bearerToken, type EmulatorState, type RequestContext } from './state.js';
 
 /** Bodies above this are refused: nothing the emulator serves takes more. */
 const MAX_BODY_BYTES = 64 * 1024 * 1024;
@@ -86,7 +86,12 @@ async function serve(state: EmulatorState, host: HostKind, req: IncomingMessage,
   const seq = state.journal.nextSeq();
   const { settings } = state;
   const method = (req.method ?? 'GET').toUpperCase();
-  const url = new URL(req.url ?? '/', 'http://emulator');
+  // Clients that keep the instance URL with a trailing slash send `//services/...`: real orgs
+  // serve those, so repeated slashes in the path count as one (and never read as a host).
+  const target = req.url ?? '/';
+  const query = target.indexOf('?');
+  const pathPart = (query < 0 ? target : target.slice(0, query)).replace(/\/{2,}/g, '/');
+  const url = new URL(pathPart + (query < 0 ? '' : target.slice(query)), 'http://emulator');
   const body = (await readBody(req)) ?? Buffer.alloc(0);
 
   const ctx: RequestContext = {
