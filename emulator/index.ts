@@ -13,6 +13,7 @@ import { BulkJobStore } from './server/bulk-jobs.js';
 import { BulkPageCache } from './server/bulk-page-cache.js';
 import { buildCredentials, type CredentialOptions, type EmulatorCredentials } from './server/credentials.js';
 import { FaultQueue } from './server/faults.js';
+import { profileSettings, type ProfileName } from './server/profiles.js';
 import { Journal } from './server/journal.js';
 import { QueryCursorStore } from './server/query-cursors.js';
 import { closeServer, listen } from './server/server.js';
@@ -21,6 +22,7 @@ import { buildDefaultSettings, type EmulatorSettings } from './server/settings.j
 import type { EmulatorState } from './server/state.js';
 
 export type { EmulatorSettings } from './server/settings.js';
+export type { ProfileName } from './server/profiles.js';
 export type { FaultRule, FaultAction, FaultQueue } from './server/faults.js';
 export type { Journal, JournalEntry, JournalFilter } from './server/journal.js';
 export type { EmulatorCredentials } from './server/credentials.js';
@@ -44,6 +46,14 @@ export interface EmulatorOptions {
   org?: EmulatedOrg;
   /** Extra generated custom objects, for discovery at a big org's scale. Default 0. */
   extraObjects?: number | undefined;
+  /**
+   * `instant` (default): answers at once, for tests. `realistic`: Salesforce's clock and caps
+   * (job start latency and scan rate, jobs at once, REST call latency, download bandwidth), see
+   * the README's emulator section. `settings` override single knobs of either.
+   */
+  profile?: ProfileName | undefined;
+  /** The clock Bulk jobs progress on (wall time by default); tests may drive it. */
+  clock?: (() => number) | undefined;
 }
 
 export interface EmulatorMutations {
@@ -82,7 +92,7 @@ export interface Emulator {
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const seed = options.seed ?? 1;
   const org = options.org ?? createOrg({ seed, records: options.records ?? 1000, now: options.now, ...(options.extraObjects ? { objects: [...OBJECTS, ...generatedObjects(options.extraObjects)] } : {}) });
-  const settings: EmulatorSettings = { ...buildDefaultSettings(Date.now()), ...options.settings };
+  const settings: EmulatorSettings = { ...buildDefaultSettings(Date.now()), ...profileSettings(options.profile ?? 'instant'), ...options.settings };
   // Describes are built and serialized up front, as Salesforce serves them from cache: a
   // discovery benchmark then measures the client, not the emulator's first-time work.
   if (options.extraObjects) for (const entry of org.describeGlobal().sobjects) immutableJsonReply(200, org.describe(entry.name)!);
@@ -99,7 +109,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     journal: new Journal(),
     faults: new FaultQueue(seed),
     usage: new ApiUsage(settings),
-    bulk: new BulkJobStore(),
+    bulk: new BulkJobStore(() => ({ concurrentJobs: settings.bulkConcurrentJobs, scanRowsPerSec: settings.bulkScanRowsPerSec }), options.clock ?? Date.now),
     bulkPages: new BulkPageCache(() => settings.bulkResultCacheMb * 1_048_576),
     cursors: new QueryCursorStore(() => settings.queryCursorTtlMs),
     urls: { loginUrl: '', sandboxLoginUrl: '', instanceUrl: '' },

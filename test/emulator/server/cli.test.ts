@@ -68,6 +68,37 @@ describe('emulator CLI', () => {
     }
   });
 
+  it('starts with --profile realistic and a knob overridden, counting every call in Sforce-Limit-Info', async () => {
+    const child = spawn(process.execPath, [CLI, '--records', '5', '--profile', 'realistic', '--rest-latency-ms', '40'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      const [first] = (await once(createInterface({ input: child.stdout }), 'line')) as [string];
+      const cfg = (JSON.parse(first) as { tap_config: Record<string, string>; instance_url: string });
+      const token = await postForm(`${cfg.tap_config.login_url!}/services/oauth2/token`, {
+        grant_type: 'password',
+        client_id: cfg.tap_config.client_id!,
+        client_secret: cfg.tap_config.client_secret!,
+        username: cfg.tap_config.username!,
+        password: cfg.tap_config.password! + cfg.tap_config.security_token!,
+      });
+      const auth = { Authorization: `Bearer ${token.json<{ access_token: string }>().access_token}` };
+      const first_ = await httpRequest(`${cfg.instance_url}/services/data/v62.0/limits`, { headers: auth });
+      const second = await httpRequest(`${cfg.instance_url}/services/data/v62.0/limits`, { headers: auth });
+      expect([first_.headers['sforce-limit-info'], second.headers['sforce-limit-info']]).toEqual(['api-usage=1/15000', 'api-usage=2/15000']);
+    } finally {
+      child.kill('SIGTERM');
+      await once(child, 'exit');
+    }
+  });
+
+  it('rejects an unknown --profile with exit code 2', async () => {
+    const child = spawn(process.execPath, [CLI, '--profile', 'fast'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const [code] = (await once(child, 'exit')) as [number | null];
+    expect(code).toBe(2);
+    expect(stderr).toContain('--profile');
+  });
+
   it('rejects a malformed option with exit code 2', async () => {
     const child = spawn(process.execPath, [CLI, '--records', 'many'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
