@@ -10,6 +10,7 @@ import { immutableJsonReply } from './server/reply.js';
 import type { FieldValue } from './org/types.js';
 import { ApiUsage } from './server/api-usage.js';
 import { BulkJobStore } from './server/bulk-jobs.js';
+import { AsyncJobStore } from './server/bulk1/jobs.js';
 import { BulkPageCache } from './server/bulk-page-cache.js';
 import { buildCredentials, type CredentialOptions, type EmulatorCredentials } from './server/credentials.js';
 import { FaultQueue } from './server/faults.js';
@@ -18,6 +19,8 @@ import { Journal } from './server/journal.js';
 import { QueryCursorStore } from './server/query-cursors.js';
 import { closeServer, listen } from './server/server.js';
 import { SessionStore } from './server/sessions.js';
+import { toId18 } from './server/ids.js';
+import { startPubSub, type EmulatorPubSub } from './pubsub/index.js';
 import { buildDefaultSettings, type EmulatorSettings } from './server/settings.js';
 import type { EmulatorState } from './server/state.js';
 
@@ -26,6 +29,7 @@ export type { ProfileName } from './server/profiles.js';
 export type { FaultRule, FaultAction, FaultQueue } from './server/faults.js';
 export type { Journal, JournalEntry, JournalFilter } from './server/journal.js';
 export type { EmulatorCredentials } from './server/credentials.js';
+export type { EmulatorPubSub } from './pubsub/index.js';
 
 export type TapAuthFlow = 'password' | 'oauth_refresh_token' | 'client_credentials' | 'jwt' | 'soap' | 'access_token';
 
@@ -54,6 +58,10 @@ export interface EmulatorOptions {
   profile?: ProfileName | undefined;
   /** The clock Bulk jobs progress on (wall time by default); tests may drive it. */
   clock?: (() => number) | undefined;
+  /** Objects selected for Change Data Capture (`['Account']` or '*'); default none. */
+  cdcObjects?: string[] | '*' | undefined;
+  /** Port of the Pub/Sub API gRPC listener; 0 (default) picks a free one. */
+  pubsubPort?: number | undefined;
 }
 
 export interface EmulatorMutations {
@@ -70,6 +78,8 @@ export interface Emulator {
   /** My Domain login host; the same listener as the instance. */
   myDomainUrl: string;
   instanceUrl: string;
+  /** The Pub/Sub API (Change Data Capture): `pubsub.url` is `host:port`, plaintext on loopback. */
+  pubsub: EmulatorPubSub;
   credentials: EmulatorCredentials;
   /** A ready tap config (flat Singer-style keys) for a login flow; default `password`. */
   tapConfig(flow?: TapAuthFlow): Record<string, string>;
@@ -110,6 +120,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     faults: new FaultQueue(seed),
     usage: new ApiUsage(settings),
     bulk: new BulkJobStore(() => ({ concurrentJobs: settings.bulkConcurrentJobs, scanRowsPerSec: settings.bulkScanRowsPerSec }), options.clock ?? Date.now),
+    asyncJobs: new AsyncJobStore(),
     bulkPages: new BulkPageCache(() => settings.bulkResultCacheMb * 1_048_576),
     cursors: new QueryCursorStore(() => settings.queryCursorTtlMs),
     urls: { loginUrl: '', sandboxLoginUrl: '', instanceUrl: '' },
@@ -129,6 +140,18 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     throw error;
   }
   const { urls } = state;
+  let pubsub: EmulatorPubSub;
+  try {
+    pubsub = await startPubSub({
+      org,
+      cdcObjects: options.cdcObjects,
+      port: options.pubsubPort,
+      auth: { isValidToken: (token) => sessions.use(token) !== undefined, instanceUrl: () => urls.instanceUrl, tenantId: toId18(org.orgId) },
+    });
+  } catch (error) {
+    await Promise.all(servers.map(closeServer));
+    throw error;
+  }
 
   const tapConfig = (flow: TapAuthFlow = 'password'): Record<string, string> => {
     switch (flow) {
@@ -183,6 +206,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     sandboxLoginUrl: urls.sandboxLoginUrl,
     myDomainUrl: urls.instanceUrl,
     instanceUrl: urls.instanceUrl,
+    pubsub,
     credentials,
     tapConfig,
     org,
@@ -199,7 +223,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     revokeRefreshTokens: () => sessions.revokeAllRefreshTokens(),
     issueAccessToken: () => sessions.issue(org.userId, 'access_token').token,
     close: async () => {
-      await Promise.all(servers.map(closeServer));
+      await Promise.all([...servers.map(closeServer), pubsub.close()]);
     },
   };
 }

@@ -5,8 +5,8 @@ export class ApiUsage {
   /** Data calls counted against DailyApiRequests. */
   apiRequests = 0;
   bulkQueryJobs = 0;
-  /** Bulk batches (Bulk API 1.0 query batches and ingest batches) against DailyBulkApiBatches. */
-  bulkBatches = 0;
+  /** Bulk API 1.0 batches created, PK chunks included (DailyBulkApiBatches). */
+  bulkApiBatches = 0;
   /** Bulk result bytes generated (DailyBulkV2QueryFileStorageMB). */
   bulkResultBytes = 0;
 
@@ -27,7 +27,7 @@ export class ApiUsage {
   reset(): void {
     this.apiRequests = 0;
     this.bulkQueryJobs = 0;
-    this.bulkBatches = 0;
+    this.bulkApiBatches = 0;
     this.bulkResultBytes = 0;
   }
 
@@ -37,7 +37,7 @@ export class ApiUsage {
     const left = (max: number, used: number) => ({ Max: max, Remaining: Math.max(0, max - used) });
     const live: Record<string, LimitValue> = {
       DailyApiRequests: left(s.dailyApiLimit, this.apiRequests),
-      DailyBulkApiBatches: left(DAILY_BULK_BATCHES, this.bulkBatches),
+      DailyBulkApiBatches: left(DAILY_BULK_BATCHES, this.bulkApiBatches),
       DailyBulkV2QueryFileStorageMB: left(BULK_V2_STORAGE_MB, Math.ceil(this.bulkResultBytes / 1_048_576)),
       DailyBulkV2QueryJobs: left(s.dailyBulkQueryJobLimit, this.bulkQueryJobs),
     };

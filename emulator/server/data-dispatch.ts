@@ -5,7 +5,6 @@ import { bearerToken, type DataDispatch, type RequestContext } from './state.js'
 
 export const SESSION_EXPIRED = (): Reply => sfError(401, 'INVALID_SESSION_ID', 'Session expired or invalid');
 
-
 /** Runs a handler, turning the org's errors into the REST error envelope. */
 export async function runHandler(ctx: RequestContext, route: ResolvedRoute): Promise<Reply> {
   if (!route.handler) {

@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { EmulatedOrg } from '../org/org.js';
 import type { BulkJobStore } from './bulk-jobs.js';
+import type { AsyncJobStore } from './bulk1/jobs.js';
 import type { BulkPageCache } from './bulk-page-cache.js';
 import type { EmulatorCredentials } from './credentials.js';
 import type { ActiveFault, FaultQueue } from './faults.js';
@@ -30,6 +31,8 @@ export interface EmulatorState {
   faults: FaultQueue;
   usage: ApiUsage;
   bulk: BulkJobStore;
+  /** Bulk API 1.0 jobs and batches. */
+  asyncJobs: AsyncJobStore;
   bulkPages: BulkPageCache;
   cursors: QueryCursorStore;
   urls: EmulatorUrls;

@@ -2,6 +2,7 @@
  * Compiles a WHERE clause into a row predicate, and finds the range of base rows a condition on
  * the sorted field (SystemModstamp) allows, so incremental windows scan only their rows.
  */
+import { indexOfId } from '../org/ids.js';
 import type { ObjectState, OrgTable } from '../org/table.js';
 import type { FieldValue } from '../org/types.js';
 import type { Condition, Literal, SoqlQuery } from './parse.js';
@@ -73,15 +74,26 @@ export function compileCondition(table: OrgTable, q: SoqlQuery, root: ObjectStat
 export function rangeOf(table: OrgTable, root: ObjectState, where: Condition | undefined): [number, number] {
   let lo = 0;
   let hi = root.baseCount;
-  if (!where || root.sortedField < 0) return [lo, hi];
-  const sortedName = root.fields[root.sortedField]!.name.toLowerCase();
+  if (!where) return [lo, hi];
+  const sortedName = root.sortedField < 0 ? '' : root.fields[root.sortedField]!.name.toLowerCase();
   const visit = (c: Condition) => {
     if (c.kind === 'and') {
       visit(c.left);
       visit(c.right);
       return;
     }
-    if (c.kind !== 'compare' || c.field.path.length !== 1 || c.field.path[0]!.toLowerCase() !== sortedName) return;
+    if (c.kind !== 'compare' || c.field.path.length !== 1) return;
+    // Ids encode the row index: an Id range (PK chunking, split loads) is an index range.
+    if (c.field.path[0]!.toLowerCase() === 'id' && c.value.kind === 'string') {
+      const index = indexOfId(root.spec.keyPrefix ?? '', c.value.value);
+      if (index < 0) return;
+      if (c.op === '>=') lo = Math.max(lo, index);
+      else if (c.op === '>') lo = Math.max(lo, index + 1);
+      else if (c.op === '<') hi = Math.min(hi, index);
+      else if (c.op === '<=') hi = Math.min(hi, index + 1);
+      return;
+    }
+    if (sortedName === '' || c.field.path[0]!.toLowerCase() !== sortedName) return;
     if (c.value.kind !== 'datetime' && c.value.kind !== 'date') return;
     const t = c.value.kind === 'datetime' ? c.value.value : Date.parse(`${c.value.value}T00:00:00Z`);
     const firstAtLeast = (x: number) => {
