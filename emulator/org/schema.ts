@@ -397,32 +397,4 @@ export const OBJECTS: ObjectSpec[] = [
   },
 ];
 
-const GENERATED_FIELD_TYPES: Pick<FieldSpec, 'type' | 'length' | 'picklist'>[] = [
-  { type: 'string', length: 80 }, { type: 'double' }, { type: 'boolean' }, { type: 'date' }, { type: 'datetime' }, { type: 'picklist', length: 40, picklist: ['New', 'Active', 'On Hold', 'Closed'] },
-  { type: 'currency' }, { type: 'email', length: 80 }, { type: 'int' }, { type: 'textarea', length: 1000 },
-];
-
-const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
-
-/** Key prefix of generated object i: b00, b01, ... bzz, then c00, ...: distinct from every fixed object's. */
-function generatedKeyPrefix(i: number): string {
-  const block = 'bcdefghijklmnopqrstuvwxyz'[Math.floor(i / (62 * 62))];
-  if (!block) throw new RangeError(`At most ${25 * 62 * 62} generated objects, got ${i + 1}`);
-  return block + BASE62[Math.floor(i / 62) % 62]! + BASE62[i % 62]!;
-}
-
-/**
- * `count` extra custom objects (Generated_0001__c, ...) of about 30 fields each, for discovery at
- * the scale of a big org (many orgs have over a thousand objects). A few rows each.
- */
-export function generatedObjects(count: number): ObjectSpec[] {
-  return Array.from({ length: count }, (_, i) => {
-    const n = String(i + 1).padStart(4, '0');
-    const fields: FieldSpec[] = Array.from({ length: 24 }, (_, f) => {
-      const type = GENERATED_FIELD_TYPES[f % GENERATED_FIELD_TYPES.length]!;
-      return { name: `Field_${String(f + 1).padStart(2, '0')}__c`, ...type, custom: true };
-    });
-    return { name: `Generated_${n}__c`, keyPrefix: generatedKeyPrefix(i), label: `Generated ${n}`, custom: true, ratio: 0, minRows: 3, fields: [idField(), { name: 'Name', type: 'string', length: 80 }, ...fields, ...audit(), isDeleted()] };
-  });
-}
-
+export { generatedObjects } from './generated-objects.js';

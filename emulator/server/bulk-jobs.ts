@@ -91,34 +91,42 @@ export class BulkJobStore {
     job.abortedAt = this.clock();
   }
 
-  /** Gives every job that has a free slot by `now` its start time and duration, in creation order. */
-  #schedule(now: number): void {
+  /** Gives `job`, and every earlier job that has a free slot by `now`, its start time and duration, in creation order. */
+  #schedule(now: number, job: BulkJob): void {
     const { concurrentJobs, scanRowsPerSec } = this.timing();
-    const slots = concurrentJobs > 0 ? concurrentJobs : Infinity;
+    const begin = (j: BulkJob, at: number) => {
+      j.startedAt = at;
+      const scanMs = scanRowsPerSec > 0 && j.fate.kind === 'complete' ? Math.ceil((j.query.totalSize() * 1000) / scanRowsPerSec) : 0;
+      j.durationMs = j.delayMs + scanMs;
+    };
+    // Without a cap every job starts when created: no other job matters.
+    if (concurrentJobs <= 0) {
+      if (job.createdAt <= now) begin(job, job.createdAt);
+      return;
+    }
     let ends: number[] = [];
     let previousStart = 0;
-    for (const job of this.#jobs.values()) {
-      if (job.fate.kind === 'never') continue;
-      if (job.startedAt === undefined) {
-        if (job.aborted) continue;
-        // Jobs start in order, each once fewer than `slots` earlier jobs are still running.
+    for (const j of this.#jobs.values()) {
+      if (j.fate.kind === 'never') continue;
+      if (j.startedAt === undefined) {
+        if (j.aborted) continue;
+        // Jobs start in order, each once fewer than `concurrentJobs` earlier jobs are still running.
         ends = ends.filter((end) => end > previousStart).sort((a, b) => b - a);
-        const at = Math.max(job.createdAt, previousStart, ends.length >= slots ? ends[slots - 1]! : 0);
+        const at = Math.max(j.createdAt, previousStart, ends.length >= concurrentJobs ? ends[concurrentJobs - 1]! : 0);
         if (at > now) return;
-        job.startedAt = at;
-        const scanMs = scanRowsPerSec > 0 && job.fate.kind === 'complete' ? Math.ceil((job.query.totalSize() * 1000) / scanRowsPerSec) : 0;
-        job.durationMs = job.delayMs + scanMs;
+        begin(j, at);
       }
-      previousStart = job.startedAt;
-      const end = job.startedAt + job.durationMs!;
-      ends.push(job.abortedAt !== undefined ? Math.min(end, job.abortedAt) : end);
+      if (j === job) return;
+      previousStart = j.startedAt!;
+      const end = j.startedAt! + j.durationMs!;
+      ends.push(j.abortedAt !== undefined ? Math.min(end, j.abortedAt) : end);
     }
   }
 
   stateOf(job: BulkJob, now = this.clock()): JobState {
     if (job.aborted) return 'Aborted';
     if (job.fate.kind === 'never') return now - job.createdAt >= job.delayMs / 2 ? 'InProgress' : 'UploadComplete';
-    this.#schedule(now);
+    if (job.startedAt === undefined) this.#schedule(now, job);
     if (job.startedAt === undefined) return 'UploadComplete';
     const elapsed = now - job.startedAt;
     if (elapsed >= job.durationMs!) {
