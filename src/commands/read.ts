@@ -18,6 +18,8 @@ import { SingerEncoder } from '../protocol/singer/encoder.js';
 import { parseSingerState } from '../protocol/singer/state.js';
 import type { SalesforceClient } from '../salesforce/client.js';
 import { BulkJobRegistry, classifyBulkFailure } from '../salesforce/bulk2/jobs.js';
+import { AsyncJobRegistry } from '../salesforce/bulk1/jobs.js';
+import { createBulk1Reader } from '../sync/bulk1-reader.js';
 import { iterateRestQuery } from '../salesforce/rest-query.js';
 import { buildSelect } from '../salesforce/soql.js';
 import { normalizeTimestamp, planWindows, splitWindow } from '../state/windows.js';
@@ -104,6 +106,7 @@ export async function runRead(ctx: CommandContext, options: ReadCommandOptions):
   // Whole seconds: SOQL datetime literals have no milliseconds, and windows must tile exactly.
   const syncStart = new Date(Math.floor(Date.now() / 1000) * 1000);
   const jobs = new BulkJobRegistry();
+  const asyncJobs = new AsyncJobRegistry();
   const log = (level: 'debug' | 'info' | 'warn' | 'error', message: string) => ctx.logger.log(level, message);
   const encoder = ctx.protocol === 'airbyte' ? new AirbyteEncoder(log) : new SingerEncoder(bookmarks, log);
   const settings: ReaderSettings = {
@@ -159,13 +162,16 @@ export async function runRead(ctx: CommandContext, options: ReadCommandOptions):
       }
     },
   };
+  const rest = createRestReader(client, settings);
+  const bulk1 = { ...settings, chunkConcurrency: config.resultPageConcurrency, ...(config.pkChunkSize ? { pkChunking: { chunkSize: config.pkChunkSize } } : {}) };
   const events = runSync({
     streams,
     bookmarks,
-    read: { bulk: createBulkReader(client, settings, jobs), rest: createRestReader(client, settings) },
+    // Bulk API 1.0 serves the streams Bulk serves when asked for; REST the rest.
+    read: { bulk: config.api === 'bulk1' ? createBulk1Reader(client, bulk1, asyncJobs, rest) : createBulkReader(client, settings, jobs), rest },
     hooks,
     streamConcurrency: config.streamConcurrency,
-    api: config.api,
+    api: config.api === 'bulk1' ? 'auto' : config.api,
     signal: ctx.signal,
     syncStart,
   });
@@ -182,6 +188,8 @@ export async function runRead(ctx: CommandContext, options: ReadCommandOptions):
   } finally {
     const aborted = await jobs.abortAll(client);
     if (aborted > 0) ctx.logger.warn(`Aborted ${aborted} Bulk API 2.0 job(s) this run had started.`);
+    const abortedAsync = await asyncJobs.abortAll(client);
+    if (abortedAsync > 0) ctx.logger.warn(`Aborted ${abortedAsync} Bulk API 1.0 job(s) this run had started.`);
     await ctx.out.flush();
   }
   if (failedStreams > 0) ctx.logger.warn(`${failedStreams} stream(s) did not complete; the others did.`);

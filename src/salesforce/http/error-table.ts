@@ -22,6 +22,8 @@ const ERROR_CODES: Readonly<Record<string, [ErrorKind, string]>> = {
   INSUFFICIENT_ACCESS_OR_READONLY: ['salesforce', 'The user lacks permission for this object.'],
   INVALID_SESSION_ID: ['auth', 'The session expired or was revoked and logging in again did not help.'],
   INVALID_AUTH_HEADER: ['auth', 'Salesforce refused the Authorization header.'],
+  InvalidSessionId: ['auth', 'The session expired or was revoked and logging in again did not help.'],
+  ExceededQuota: ['quota', 'The org has used up its daily Bulk API batches or API requests; wait for the 24-hour window to roll over.'],
   UNSUPPORTED_API_VERSION: ['config', 'This API version is not available: set `api_version` to a current one.'],
   OPERATION_TOO_LARGE: ['salesforce', 'The query touches too many records for this user; "View All Data" avoids the sharing checks that cause this.'],
   SERVER_UNAVAILABLE: ['transient', 'Salesforce is temporarily unavailable.'],
@@ -37,8 +39,13 @@ export function actionFor(status: number, errorCode: string | undefined, idempot
   return 'fail';
 }
 
-/** Salesforce's `[{message, errorCode, fields?}]`, or undefined when the body is something else. */
+/**
+ * Salesforce's `[{message, errorCode, fields?}]`, Bulk API 1.0's `{exceptionCode, exceptionMessage}`
+ * (JSON or an XML `error` document), or undefined when the body is something else.
+ */
 export function parseErrorBody(text: string): SalesforceErrorBody[] | undefined {
+  const xml = /<exceptionCode>([^<]*)<\/exceptionCode>\s*<exceptionMessage>([^<]*)<\/exceptionMessage>/.exec(text);
+  if (xml) return [{ errorCode: xml[1]!, message: xml[2]!.replace(/&(lt|gt|amp|apos|quot);/g, (_, e: string) => ({ lt: '<', gt: '>', amp: '&', apos: "'", quot: '"' })[e]!) }];
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -50,8 +57,8 @@ export function parseErrorBody(text: string): SalesforceErrorBody[] | undefined 
   for (const item of list) {
     if (item === null || typeof item !== 'object') return undefined;
     const e = item as Record<string, unknown>;
-    const errorCode = e.errorCode ?? e.error;
-    const message = e.message ?? e.error_description ?? '';
+    const errorCode = e.errorCode ?? e.error ?? e.exceptionCode;
+    const message = e.message ?? e.error_description ?? e.exceptionMessage ?? '';
     if (typeof errorCode !== 'string') return undefined;
     const body: SalesforceErrorBody = { errorCode, message: String(message) };
     if (Array.isArray(e.fields)) body.fields = e.fields.map(String);

@@ -70,13 +70,22 @@ function bufferedResponse(response: HttpResponse, text: string): HttpResponse {
   };
 }
 
+/** Bulk API 1.0 takes the session in `X-SFDC-Session` and says it is invalid with 400 InvalidSessionId. */
+const ASYNC_API = /^https?:\/\/[^/]+\/services\/async\//;
+
 /** `request.url` is already absolute; this only authorizes and renews. */
 export function withSession(next: RequestFn, sessions: SessionManager): RequestFn {
   return async (request) => {
     const first = await sessions.current(request.signal);
+    const isAsync = ASYNC_API.test(request.url);
     const attempt = (session: Session): Promise<HttpResponse> =>
-      next({ ...request, headers: { ...request.headers, authorization: `Bearer ${session.accessToken}` } });
+      next({ ...request, headers: { ...request.headers, ...(isAsync ? { 'x-sfdc-session': session.accessToken } : { authorization: `Bearer ${session.accessToken}` }) } });
     const response = await attempt(first);
+    if (isAsync && response.status === 400) {
+      const text = await readBodyText(response);
+      if (parseErrorBody(text)?.[0]?.errorCode !== 'InvalidSessionId') return bufferedResponse(response, text);
+      return attempt(await sessions.renew(first, request.signal));
+    }
     if (response.status !== 401) return response;
     const text = await readBodyText(response);
     const code = parseErrorBody(text)?.[0]?.errorCode;
