@@ -23,6 +23,8 @@ const USAGE = `Usage: emulator [options]
   --session-ttl-seconds N  session inactivity timeout (default 7200)
   --bulk-nulls empty|quoted  how Bulk CSV writes null
   --bulk-result-cache-mb N serve the same Bulk result page again from a cache of N MB (default 0 = off)
+  --cdc-objects LIST       objects selected for Change Data Capture: Account,Contact or *
+  --pubsub-port N          Pub/Sub API (gRPC) port (default: a free one)
   --rotate-refresh-tokens  issue a new refresh token with every refresh
   --no-password-flow       block the username-password OAuth flow
   --no-soap-login          switch SOAP login() off
@@ -33,6 +35,14 @@ function integer(name: string, value: string | undefined): number | undefined {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0) throw new Error(`Expected \`--${name}\` to be a non-negative integer, got ${JSON.stringify(value)}`);
   return n;
+}
+
+function cdcObjects(value: string | undefined): string[] | '*' | undefined {
+  if (value === undefined) return undefined;
+  if (value.trim() === '*') return '*';
+  const names = value.split(',').map((s) => s.trim()).filter(Boolean);
+  if (names.some((n) => !/^[A-Za-z][A-Za-z0-9_]*$/.test(n))) throw new Error(`Expected \`--cdc-objects\` to be object names separated by commas, or *, got ${JSON.stringify(value)}`);
+  return names;
 }
 
 function parseOptions(argv: string[]): EmulatorOptions | 'help' {
@@ -55,6 +65,8 @@ function parseOptions(argv: string[]): EmulatorOptions | 'help' {
       'session-ttl-seconds': { type: 'string' },
       'bulk-nulls': { type: 'string' },
       'bulk-result-cache-mb': { type: 'string' },
+      'cdc-objects': { type: 'string' },
+      'pubsub-port': { type: 'string' },
       'rotate-refresh-tokens': { type: 'boolean' },
       'no-password-flow': { type: 'boolean' },
       'no-soap-login': { type: 'boolean' },
@@ -89,6 +101,8 @@ function parseOptions(argv: string[]): EmulatorOptions | 'help' {
     records: integer('records', values.records),
     extraObjects: integer('extra-objects', values['extra-objects']),
     seed: integer('seed', values.seed),
+    pubsubPort: integer('pubsub-port', values['pubsub-port']),
+    cdcObjects: cdcObjects(values['cdc-objects']),
     settings,
   };
 }
@@ -113,6 +127,7 @@ async function main(): Promise<void> {
       sandbox_login_url: emulator.sandboxLoginUrl,
       my_domain_url: emulator.myDomainUrl,
       instance_url: emulator.instanceUrl,
+      pubsub_url: emulator.pubsub.url,
       client_id: c.clientId,
       client_secret: c.clientSecret,
       username: c.username,

@@ -18,6 +18,8 @@ import { Journal } from './server/journal.js';
 import { QueryCursorStore } from './server/query-cursors.js';
 import { closeServer, listen } from './server/server.js';
 import { SessionStore } from './server/sessions.js';
+import { toId18 } from './server/ids.js';
+import { startPubSub, type EmulatorPubSub } from './pubsub/index.js';
 import { buildDefaultSettings, type EmulatorSettings } from './server/settings.js';
 import type { EmulatorState } from './server/state.js';
 
@@ -25,6 +27,7 @@ export type { EmulatorSettings } from './server/settings.js';
 export type { FaultRule, FaultAction, FaultQueue } from './server/faults.js';
 export type { Journal, JournalEntry, JournalFilter } from './server/journal.js';
 export type { EmulatorCredentials } from './server/credentials.js';
+export type { EmulatorPubSub } from './pubsub/index.js';
 
 export type TapAuthFlow = 'password' | 'oauth_refresh_token' | 'client_credentials' | 'jwt' | 'soap' | 'access_token';
 
@@ -45,6 +48,10 @@ export interface EmulatorOptions {
   org?: EmulatedOrg;
   /** Extra generated custom objects, for discovery at a big org's scale. Default 0. */
   extraObjects?: number | undefined;
+  /** Objects selected for Change Data Capture (`['Account']` or '*'); default none. */
+  cdcObjects?: string[] | '*' | undefined;
+  /** Port of the Pub/Sub API gRPC listener; 0 (default) picks a free one. */
+  pubsubPort?: number | undefined;
 }
 
 export interface EmulatorMutations {
@@ -61,6 +68,8 @@ export interface Emulator {
   /** My Domain login host; the same listener as the instance. */
   myDomainUrl: string;
   instanceUrl: string;
+  /** The Pub/Sub API (Change Data Capture): `pubsub.url` is `host:port`, plaintext on loopback. */
+  pubsub: EmulatorPubSub;
   credentials: EmulatorCredentials;
   /** A ready tap config (flat Singer-style keys) for a login flow; default `password`. */
   tapConfig(flow?: TapAuthFlow): Record<string, string>;
@@ -119,6 +128,18 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     throw error;
   }
   const { urls } = state;
+  let pubsub: EmulatorPubSub;
+  try {
+    pubsub = await startPubSub({
+      org,
+      cdcObjects: options.cdcObjects,
+      port: options.pubsubPort,
+      auth: { isValidToken: (token) => sessions.use(token) !== undefined, instanceUrl: () => urls.instanceUrl, tenantId: toId18(org.orgId) },
+    });
+  } catch (error) {
+    await Promise.all(servers.map(closeServer));
+    throw error;
+  }
 
   const tapConfig = (flow: TapAuthFlow = 'password'): Record<string, string> => {
     switch (flow) {
@@ -173,6 +194,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     sandboxLoginUrl: urls.sandboxLoginUrl,
     myDomainUrl: urls.instanceUrl,
     instanceUrl: urls.instanceUrl,
+    pubsub,
     credentials,
     tapConfig,
     org,
@@ -189,7 +211,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     revokeRefreshTokens: () => sessions.revokeAllRefreshTokens(),
     issueAccessToken: () => sessions.issue(org.userId, 'access_token').token,
     close: async () => {
-      await Promise.all(servers.map(closeServer));
+      await Promise.all([...servers.map(closeServer), pubsub.close()]);
     },
   };
 }

@@ -1,16 +1,9 @@
 import { OrgError } from '../org/types.js';
 import { notFound, sfError, type Reply } from './reply.js';
-import type { ResolvedRoute } from './routes.js';
-import { header, type RequestContext } from './state.js';
+import { resolveRoute, type ResolvedRoute } from './routes.js';
+import { bearerToken, type DataDispatch, type RequestContext } from './state.js';
 
 export const SESSION_EXPIRED = (): Reply => sfError(401, 'INVALID_SESSION_ID', 'Session expired or invalid');
-
-/** `Authorization: Bearer <token>` or the older `OAuth <token>`. */
-export function bearerToken(ctx: RequestContext): string | undefined {
-  const auth = header(ctx, 'authorization');
-  const match = auth ? /^(?:Bearer|OAuth)\s+(\S+)$/i.exec(auth) : null;
-  return match?.[1];
-}
 
 /** Runs a handler, turning the org's errors into the REST error envelope. */
 export async function runHandler(ctx: RequestContext, route: ResolvedRoute): Promise<Reply> {
@@ -57,3 +50,11 @@ export async function runDataRequest(ctx: RequestContext, route: ResolvedRoute):
   return runCountedCall(ctx, route);
 }
 
+
+/** Inner calls run on the instance host with the outer call's session and no fault of their own. */
+export const dispatchData: DataDispatch = (outer, call) => {
+  const { minApiVersion, maxApiVersion } = outer.state.settings;
+  const route = resolveRoute('instance', call.method, call.path, minApiVersion, maxApiVersion);
+  const inner: RequestContext = { ...outer, ...call, params: route.params, version: route.version, fault: undefined };
+  return { route: route.name, run: () => runCountedCall(inner, route) };
+};

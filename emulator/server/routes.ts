@@ -5,6 +5,7 @@ import type { HostKind } from './journal.js';
 import { handleAuthorize, handleToken } from './oauth.js';
 import * as rest from './rest.js';
 import { handleSoapLogin } from './soap-login.js';
+import { handleUserInfo } from './userinfo.js';
 import type { Handler } from './state.js';
 
 interface RouteDef {
@@ -115,6 +116,9 @@ export function resolveRoute(host: HostKind, method: string, path: string, minVe
     return method === 'POST'
       ? { name: 'oauth.token', handler: handleToken, params: {}, data: false }
       : { name: 'method-not-allowed', params: {}, data: false, status: 405, allowed: ['POST'] };
+  }
+  if (path === '/services/oauth2/userinfo') {
+    return { name: 'oauth.userinfo', handler: handleUserInfo, params: {}, data: false };
   }
   if (path === '/services/oauth2/authorize') {
     return { name: 'oauth.authorize', handler: handleAuthorize, params: {}, data: false };

@@ -56,11 +56,34 @@ export interface RequestContext {
   fault?: ActiveFault | undefined;
   /** Set by the token endpoint for the journal. */
   grantType?: string;
+  /** Runs a data call from inside this one (a composite subrequest). */
+  dispatch: DataDispatch;
 }
+
+/** One data call made from inside another, with the outer call's session. */
+export interface InnerCall {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  body: Buffer;
+}
+
+/**
+ * Resolves an inner call to its route, which the caller may refuse by name, and runs it counted
+ * against the org's limits (handlers get it on the context, not by importing the router).
+ */
+export type DataDispatch = (outer: RequestContext, call: InnerCall) => { route: string; run: () => Promise<Reply> };
 
 export type Handler = (ctx: RequestContext) => Reply | Promise<Reply>;
 
 export function header(ctx: RequestContext, name: string): string | undefined {
   const value = ctx.headers[name.toLowerCase()];
   return Array.isArray(value) ? value.join(', ') : value;
+}
+
+/** `Authorization: Bearer <token>` or the older `OAuth <token>`. */
+export function bearerToken(ctx: RequestContext): string | undefined {
+  const auth = header(ctx, 'authorization');
+  const match = auth ? /^(?:Bearer|OAuth)\s+(\S+)$/i.exec(auth) : null;
+  return match?.[1];
 }

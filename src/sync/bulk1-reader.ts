@@ -16,7 +16,7 @@ import { EventChannel } from './event-channel.js';
 import { createPageDecoder, type DecoderSpec } from './records/page-decoder.js';
 import { createValueIssues, type ValueIssues } from './records/value-kinds.js';
 import { streamCondition, type ReaderSettings } from './readers.js';
-import type { ReadRequest, WindowReader } from './run-sync.js';
+import type { ReadApi, ReadRequest, WindowReader } from './read-apis.js';
 
 export interface Bulk1Settings extends ReaderSettings {
   /** PK chunking on job creation; absent: one batch per window. */
@@ -152,6 +152,18 @@ async function* completedBatches(client: SalesforceClient, settings: Bulk1Settin
     await sleep(delay, request.signal);
     delay = Math.min(settings.pollMaxMs, Math.round(delay * 1.5));
   }
+}
+
+/** Bulk API 1.0 as a read API: what Bulk serves, falling back to REST. */
+export function bulk1Api(read: WindowReader): ReadApi {
+  return {
+    id: 'bulk1',
+    label: 'Bulk API 1.0',
+    fallback: 'rest',
+    refuses: (stream) => (stream.definition.bulkSupported ? undefined : `Bulk API 1.0 does not support ${stream.definition.sobject}`),
+    unselectable: (plan) => plan.bulkUnselectable,
+    read,
+  };
 }
 
 export function createBulk1Reader(client: SalesforceClient, settings: Bulk1Settings, jobs: AsyncJobRegistry, fallback: WindowReader): WindowReader {

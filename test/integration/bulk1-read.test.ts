@@ -29,8 +29,8 @@ async function read(config: Record<string, unknown>, expectedExit = 0) {
 
 describe('Bulk API 1.0 reads', () => {
   it('splits the load with PK chunking and downloads each chunk as it completes, while later chunks still run', async () => {
-    // Two chunks at a time, 300 ms each: the last chunk completes well after the first.
-    Object.assign(emulator.settings, { bulkJobDelayMs: 300, bulk1ParallelChunks: 2 });
+    // One chunk at a time, a second each: the last chunk completes seconds after the first.
+    Object.assign(emulator.settings, { bulkJobDelayMs: 1000, bulk1ParallelChunks: 1 });
     const { ids } = await read({ pk_chunk_size: 500 });
     expect(ids.length).toBe(new Set(ids).size);
     expect(new Set(ids)).toEqual(allIds());
@@ -38,10 +38,10 @@ describe('Bulk API 1.0 reads', () => {
     expect(create).toHaveLength(1);
     expect(create[0]!.headers['sforce-enable-pkchunking']).toBe('chunkSize=500');
     expect(create[0]!.headers['x-sfdc-session']).toBeUndefined();
-    const firstResult = emulator.journal.entries({ route: 'bulk1.result' })[0]!.seq;
-    const lastPoll = emulator.journal.entries({ route: 'bulk1.listBatches' }).at(-1)!.seq;
-    expect(firstResult).toBeLessThan(lastPoll);
-    expect(emulator.journal.count({ route: 'bulk1.result' })).toBe(Math.ceil(emulator.org.rowCount('Account') / 500));
+    const chunks = Math.ceil(emulator.org.rowCount('Account') / 500);
+    const lastChunkDone = emulator.journal.entries({ route: 'bulk1.addBatch' })[0]!.startedAt + chunks * 1000;
+    expect(emulator.journal.entries({ route: 'bulk1.result' })[0]!.startedAt).toBeLessThan(lastChunkDone);
+    expect(emulator.journal.count({ route: 'bulk1.result' })).toBe(chunks);
     // Closed right after its batch was added; never aborted.
     expect(emulator.journal.count({ route: 'bulk1.updateJob' })).toBe(1);
   });
