@@ -12,7 +12,7 @@ import type { SelectedStream, StreamDefinition } from '../catalog/types.js';
 import { ConfigError, EXIT_PARTIAL, TapError } from '../core/errors.js';
 import type { SalesforceClient } from '../salesforce/client.js';
 import { BulkJobRegistry } from '../salesforce/bulk2/jobs.js';
-import { AsyncJobRegistry } from '../salesforce/bulk1/jobs.js';
+import { createAsyncJobRegistry } from '../salesforce/bulk1/jobs.js';
 import { bulk1Api, createBulk1Reader } from '../sync/bulk1-reader.js';
 import type { Logger } from '../io/logger.js';
 import type { Progress } from '../io/progress.js';
@@ -86,7 +86,7 @@ export async function runRead(ctx: CommandContext, options: ReadCommandOptions):
   // Whole seconds: SOQL datetime literals have no milliseconds, and windows must tile exactly.
   const syncStart = new Date(Math.floor(Date.now() / 1000) * 1000);
   const jobs = new BulkJobRegistry();
-  const asyncJobs = new AsyncJobRegistry();
+  const asyncJobs = createAsyncJobRegistry();
   const log = (level: 'debug' | 'info' | 'warn' | 'error', message: string) => ctx.logger.log(level, message);
   const encoder = ctx.protocol.createEncoder({ bookmarks, log });
   const settings: ReaderSettings = {

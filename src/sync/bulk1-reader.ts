@@ -8,11 +8,13 @@
  */
 import { TapError } from '../core/errors.js';
 import type { SalesforceClient } from '../salesforce/client.js';
-import { addQueryBatch, batchFailure, createAsyncJob, fetchBatch, listBatches, setJobState, type AsyncJobRegistry, type BatchInfo, type PkChunkingOptions } from '../salesforce/bulk1/jobs.js';
+import type { BulkJobRegistry } from '../salesforce/bulk2/jobs.js';
+import { addQueryBatch, batchFailure, createAsyncJob, fetchBatch, listBatches, setJobState, type BatchInfo, type PkChunkingOptions } from '../salesforce/bulk1/jobs.js';
+import { sleep } from '../salesforce/http/with-retry.js';
 import { fetchResult, listResultIds, NO_RECORDS } from '../salesforce/bulk1/results.js';
 import { buildSelect, MAX_SOQL_CHARS, splitColumns } from '../salesforce/soql.js';
 import type { RecordBatch } from './events.js';
-import { EventChannel } from './event-channel.js';
+import { mergeConcurrently } from './bulk2-reader.js';
 import { createPageDecoder, type DecoderSpec } from './records/page-decoder.js';
 import { createValueIssues, type ValueIssues } from './records/value-kinds.js';
 import { streamCondition, type ReaderSettings } from './readers.js';
@@ -34,21 +36,6 @@ export function pkChunkingParent(sobject: string): string | undefined {
   if (custom) return `${custom[1]}__c`;
   const standard = /^([A-Z][A-Za-z0-9]*?)(FieldHistory|History|Share|CleanInfo)$/.exec(sobject);
   return standard && !sobject.includes('__') ? standard[1] : undefined;
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 }
 
 /** One result file, decoded as it streams; fetched again from where it broke off. */
@@ -101,24 +88,6 @@ async function* readBatch(client: SalesforceClient, settings: Bulk1Settings, job
   }
 }
 
-/** Runs producers `concurrency` at a time and yields their batches as they come. */
-async function* merge(producers: (() => AsyncIterable<RecordBatch>)[], concurrency: number): AsyncIterable<RecordBatch> {
-  if (producers.length === 1) {
-    yield* producers[0]!();
-    return;
-  }
-  const channel = new EventChannel<RecordBatch>(concurrency * 2);
-  let next = 0;
-  const worker = async () => {
-    while (next < producers.length) {
-      const producer = producers[next++]!;
-      for await (const batch of producer()) await channel.push(batch);
-    }
-  };
-  Promise.all(Array.from({ length: Math.min(concurrency, producers.length) }, worker)).then(() => channel.close(), (error: unknown) => channel.fail(error));
-  yield* channel;
-}
-
 /** The batches that hold rows: the one added, or, once Salesforce has split it, its chunks. */
 async function* completedBatches(client: SalesforceClient, settings: Bulk1Settings, jobId: string, added: BatchInfo, chunked: boolean, request: ReadRequest): AsyncIterable<BatchInfo[]> {
   const deadline = Date.now() + settings.bulkJobTimeoutMs;
@@ -166,7 +135,7 @@ export function bulk1Api(read: WindowReader): ReadApi {
   };
 }
 
-export function createBulk1Reader(client: SalesforceClient, settings: Bulk1Settings, jobs: AsyncJobRegistry, fallback: WindowReader): WindowReader {
+export function createBulk1Reader(client: SalesforceClient, settings: Bulk1Settings, jobs: BulkJobRegistry, fallback: WindowReader): WindowReader {
   /**
    * A job with its query batch. Neither POST is replayed as such: a job whose creation reply was
    * lost holds no batch and runs nothing, so another is created; a batch whose reply was lost may
@@ -204,7 +173,7 @@ export function createBulk1Reader(client: SalesforceClient, settings: Bulk1Setti
       await setJobState(client, jobId, 'Closed', request.signal);
       const issues = createValueIssues();
       for await (const ready of completedBatches(client, settings, jobId, added, pkChunking !== undefined, request)) {
-        yield* merge(ready.map((batch) => () => readBatch(client, settings, jobId, batch, spec, request, issues)), settings.chunkConcurrency);
+        yield* mergeConcurrently(ready.map((batch) => () => readBatch(client, settings, jobId, batch, spec, request, issues)), settings.chunkConcurrency);
       }
       jobs.done(jobId);
     } finally {

@@ -6,6 +6,7 @@
  */
 import { TapError } from '../../core/errors.js';
 import type { SalesforceClient } from '../client.js';
+import { BulkJobRegistry } from '../bulk2/jobs.js';
 import { readElements, unexpected } from './xml.js';
 
 export type BatchState = 'Queued' | 'InProgress' | 'Completed' | 'Failed' | 'NotProcessed';
@@ -95,27 +96,7 @@ export function batchFailure(jobId: string, batch: BatchInfo): TapError {
   return new TapError(timeout ? 'SF_QUERY_TIMEOUT' : 'TAP_BULK1_BATCH_FAILED', `Bulk API 1.0 batch ${batch.id} of job ${jobId} failed: ${message}`, { kind: 'salesforce' });
 }
 
-/** Jobs this run created and has not finished with: aborted when the run fails or is interrupted. */
-export class AsyncJobRegistry {
-  readonly #open = new Set<string>();
-
-  add(id: string): void {
-    this.#open.add(id);
-  }
-
-  done(id: string): void {
-    this.#open.delete(id);
-  }
-
-  get open(): string[] {
-    return [...this.#open];
-  }
-
-  /** Aborts every job still open; failures are ignored (the job may have just ended). */
-  async abortAll(client: SalesforceClient): Promise<number> {
-    const ids = this.open;
-    await Promise.all(ids.map((id) => setJobState(client, id, 'Aborted').catch(() => undefined)));
-    this.#open.clear();
-    return ids.length;
-  }
+/** Bulk API 1.0 jobs this run created and has not finished with: aborted when the run fails or is interrupted. */
+export function createAsyncJobRegistry(): BulkJobRegistry {
+  return new BulkJobRegistry((client, id) => setJobState(client, id, 'Aborted'));
 }
