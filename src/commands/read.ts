@@ -9,7 +9,7 @@ import { buildStreamDefinition } from '../catalog/build-stream.js';
 import { buildCustomQueryStreams } from '../catalog/custom-query.js';
 import { resolveSelection, selectAll, type StreamChoice } from '../catalog/select.js';
 import type { SelectedStream, StreamDefinition } from '../catalog/types.js';
-import { ConfigError, EXIT_PARTIAL, TapError } from '../core/errors.js';
+import { ConfigError, EXIT_PARTIAL } from '../core/errors.js';
 import type { SalesforceClient } from '../salesforce/client.js';
 import { BulkJobRegistry } from '../salesforce/bulk2/jobs.js';
 import { createAsyncJobRegistry } from '../salesforce/bulk1/jobs.js';
