@@ -33,7 +33,7 @@ export async function runHandler(ctx: RequestContext, route: ResolvedRoute): Pro
  * One data call: counted against DailyApiRequests (and refused once it is used up), answered,
  * and stamped with `Sforce-Limit-Info`. A composite batch runs this per subrequest.
  */
-export async function runCountedCall(ctx: RequestContext, route: ResolvedRoute): Promise<Reply> {
+export async function runCountedCall(ctx: RequestContext, route: ResolvedRoute, counted = true): Promise<Reply> {
   const { usage, settings } = ctx.state;
   let reply: Reply;
   if (!settings.apiEnabled) {
@@ -42,7 +42,7 @@ export async function runCountedCall(ctx: RequestContext, route: ResolvedRoute):
     reply = sfError(403, 'REQUEST_LIMIT_EXCEEDED', 'TotalRequests Limit exceeded.');
   } else {
     // The outer composite call is not counted; each of its subrequests is.
-    if (route.name !== 'rest.compositeBatch') usage.count();
+    if (route.name !== 'rest.compositeBatch' && counted) usage.count();
     reply = await runHandler(ctx, route);
   }
   return { ...reply, headers: { ...reply.headers, 'Sforce-Limit-Info': usage.limitInfo() } };
@@ -63,5 +63,5 @@ export const dispatchData: DataDispatch = (outer, call) => {
   const { minApiVersion, maxApiVersion } = outer.state.settings;
   const route = resolveRoute('instance', call.method, call.path, minApiVersion, maxApiVersion);
   const inner: RequestContext = { ...outer, ...call, params: route.params, version: route.version, fault: undefined };
-  return { route: route.name, run: () => runCountedCall(inner, route) };
+  return { route: route.name, run: () => runCountedCall(inner, route, !call.uncounted) };
 };

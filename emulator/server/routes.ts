@@ -1,6 +1,7 @@
 import { resolveAsyncRoute } from './bulk1/routes.js';
 import { handleAbortJob, handleCreateJob, handleDeleteJob, handleGetJob, handleListJobs, handleResultPages, handleResults } from './bulk-routes.js';
 import { handleCompositeBatch } from './composite.js';
+import { handleComposite } from './composite-request.js';
 import type { HostKind } from './journal.js';
 import { handleAuthorize, handleToken } from './oauth.js';
 import * as rest from './rest.js';
@@ -55,6 +56,7 @@ const DATA_ROUTES: RouteDef[] = [
   { pattern: /^\/(?:query|queryAll)\/([^/]+-\d+)\/?$/, methods: { GET: ['rest.queryMore', rest.handleQueryMore] } },
   { pattern: /^\/limits\/?$/, methods: { GET: ['rest.limits', rest.handleLimits] } },
   { pattern: /^\/composite\/batch\/?$/, methods: { POST: ['rest.compositeBatch', handleCompositeBatch] } },
+  { pattern: /^\/composite\/?$/, methods: { POST: ['rest.composite', handleComposite] } },
   {
     pattern: /^\/jobs\/query\/?$/,
     methods: { POST: ['bulk.create', handleCreateJob], GET: ['bulk.list', handleListJobs] },

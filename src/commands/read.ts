@@ -18,6 +18,7 @@ import { SingerEncoder } from '../protocol/singer/encoder.js';
 import { parseSingerState } from '../protocol/singer/state.js';
 import type { SalesforceClient } from '../salesforce/client.js';
 import { BulkJobRegistry } from '../salesforce/bulk2/jobs.js';
+import { CompositeQueryBatcher } from '../salesforce/composite-query.js';
 import type { Logger } from '../io/logger.js';
 import type { Progress } from '../io/progress.js';
 import type { StreamBookmark, SyncEvent } from '../sync/events.js';
@@ -25,7 +26,7 @@ import { bulk2Api, createBulkReader } from '../sync/bulk2-reader.js';
 import { ReadApiRegistry } from '../sync/read-apis.js';
 import { buildReadHooks } from '../sync/read-hooks.js';
 import type { ReaderSettings } from '../sync/readers.js';
-import { createRestReader, restApi } from '../sync/rest-reader.js';
+import { compositeApi, createRestReader, restApi } from '../sync/rest-reader.js';
 import { runSync } from '../sync/run-sync.js';
 import { describeOptions, discoverDefinitions } from './discover.js';
 import type { CommandContext, ReadCommandOptions } from './context.js';
@@ -107,7 +108,14 @@ export async function runRead(ctx: CommandContext, options: ReadCommandOptions):
   const events = runSync({
     streams,
     bookmarks,
-    apis: new ReadApiRegistry([bulk2Api(createBulkReader(client, settings, jobs)), restApi(createRestReader(client, settings))]),
+    apis: new ReadApiRegistry([
+      bulk2Api(createBulkReader(client, settings, jobs)),
+      restApi(createRestReader(client, settings)),
+      compositeApi(createRestReader(client, settings, new CompositeQueryBatcher(client))),
+    ]),
+    jobSlots: config.bulkJobConcurrency,
+    smallReadRows: config.planner === 'adaptive' ? config.smallReadRows : 0,
+    lookahead: config.planner === 'adaptive',
     hooks: buildReadHooks(client, config, log),
     streamConcurrency: config.streamConcurrency,
     api: config.api === 'auto' ? undefined : config.api,

@@ -10,9 +10,10 @@ export interface RestQueryPage {
   records: Record<string, unknown>[];
 }
 
-export async function* iterateRestQuery(client: SalesforceClient, soql: string, options: { queryAll: boolean; batchSize: number; signal?: AbortSignal }): AsyncIterable<RestQueryPage> {
+/** `firstPage`: where the first page comes from instead (e.g. a Composite request shared with other queries). */
+export async function* iterateRestQuery(client: SalesforceClient, soql: string, options: { queryAll: boolean; batchSize: number; signal?: AbortSignal; firstPage?: () => Promise<RestQueryPage> }): AsyncIterable<RestQueryPage> {
   const common = { headers: { 'Sforce-Query-Options': `batchSize=${options.batchSize}` }, ...(options.signal ? { signal: options.signal } : {}) };
-  let page = await client.json<RestQueryPage>(options.queryAll ? 'queryAll' : 'query', { ...common, query: { q: soql } });
+  let page = options.firstPage ? await options.firstPage() : await client.json<RestQueryPage>(options.queryAll ? 'queryAll' : 'query', { ...common, query: { q: soql } });
   yield page;
   while (!page.done && page.nextRecordsUrl) {
     page = await client.json<RestQueryPage>(page.nextRecordsUrl, common);

@@ -60,11 +60,18 @@ afterAll(async () => {
   await emulator.close();
 });
 
-describe(`crash and resume (seed ${SEED})`, () => {
+/** The calendar planner, and the data-driven one with windows small enough for jobs started ahead and REST-read windows. */
+const PLANNERS = [
+  { name: 'sequential planner', settings: { planner: 'sequential' } },
+  { name: 'adaptive planner', settings: { planner: 'adaptive', window_rows: 700, small_read_rows: 300 } },
+];
+
+describe.each(PLANNERS)(`crash and resume (seed ${SEED}), $name`, ({ settings }) => {
   it(`loses no row across ${KILLS} SIGKILLs, each run resuming from the last STATE it emitted`, async () => {
     const random = createRandom(SEED);
     const config = {
       ...emulator.tapConfig('password'),
+      ...settings,
       lookback_window: '0',
       stream_slice_step: 'P90D',
       max_records: 1000,
