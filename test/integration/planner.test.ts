@@ -58,7 +58,7 @@ describe('adaptive planner', () => {
     const ids = (run: TapRun) => (run.records().get('Account') ?? []).map((r) => r.Id as string).sort();
     expect(ids(adaptive)).toEqual(orgIds('Account'));
     expect(ids(sequential)).toEqual(orgIds('Account'));
-  });
+  }, 240_000);
 
   it('creates the next windows\' jobs before the previous window\'s download ends, and still emits STATE in window order', async () => {
     const run = await read({ planner: 'adaptive', window_rows: 2500, small_read_rows: 0, bulk_job_concurrency: 4, result_page_concurrency: 1 }, ['Account']);
@@ -77,7 +77,7 @@ describe('adaptive planner', () => {
     // Records, then the STATE covering them, window after window.
     expect(seq).toEqual(states.flatMap((s) => ['records', `state:${s}`]));
     expect((run.records().get('Account') ?? []).map((r) => r.Id as string).sort()).toEqual(orgIds('Account'));
-  });
+  }, 240_000);
 
   it('reads small windows through Composite REST queries, several streams in one API call', async () => {
     const first = await read({ planner: 'adaptive' }, STREAMS);
@@ -93,5 +93,5 @@ describe('adaptive planner', () => {
     expect(composites).toBeLessThan(STREAMS.length);
     expect(emulator.journal.count({ route: /^rest\.query(All)?$/ })).toBe(0);
     expect((second.records().get('Contact') ?? []).map((r) => r.Id as string).sort()).toEqual(expect.arrayContaining(changed));
-  });
+  }, 240_000);
 });
