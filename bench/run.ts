@@ -1,8 +1,9 @@
 /**
  * `npm run bench`: the tap against the emulator, side by side with the byte ceiling and jsforce.
  *
- *   node dist/bench/run.js [--records 1000000] [--big 5000000] [--only read,ceiling,jsforce,pages,discover,engines]
+ *   node dist/bench/run.js [--records 1000000] [--big 5000000] [--only read,ceiling,jsforce,pages,discover,engines,planner]
  *                          [--engine-records 1000000] (row 3: one object's initial load per read engine, engines.ts)
+ *                          [--planner-records 25000]   (Account rows of the planner benchmark, bench/planner.ts)
  *                          [--cpu-prof DIR]   (the tap's runs write V8 CPU profiles to DIR)
  *                          [--node PATH]      (the whole benchmark runs again on this Node binary)
  *
@@ -21,7 +22,7 @@
  * Prints a table (with each rate against the previous run's on the same Node, ×prev) and writes
  * bench/results.json, whose rows carry their Node version and time.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,47 +31,26 @@ import { request } from 'undici';
 import { createPageDecoder } from '../src/sync/records/page-decoder.js';
 import { engines } from './engines.js';
 import type { ValueKind } from '../src/catalog/types.js';
+import { plannerBench } from './planner.js';
+import { CLI, IMAGE_ENV, IMAGE_SETTINGS, spawnTap, startEmulator, type EmulatorInfo, type Result, type TapOptions } from './tap-process.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const cli = join(root, 'dist', 'src', 'cli', 'main.js');
-const emulatorCli = join(root, 'dist', 'emulator', 'cli.js');
+const cli = CLI;
 const API = '65.0';
 const COLUMNS = 60;
 const JSFORCE_RECORDS = 200_000;
-/** The tap runs with the Docker image's memory settings (NODE_OPTIONS, MALLOC_ARENA_MAX), read from the Dockerfile. */
-const IMAGE_ENV: Record<string, string> = Object.fromEntries([...readFileSync(join(root, 'Dockerfile'), 'utf8').matchAll(/^ENV (NODE_OPTIONS|MALLOC_ARENA_MAX)=(.*)$/gm)].map((m) => [m[1]!, m[2]!]));
-const IMAGE_SETTINGS = Object.entries(IMAGE_ENV).map(([k, v]) => `${k}=${v}`).join(' ');
 /**
  * A connection per request: spawnSync blocks this process for a whole tap run, long enough for
  * the emulator to close an idle kept-alive socket that undici would then reuse ("other side closed").
  */
 const FRESH_CONNECTION = { reset: true } as const;
 
-interface EmulatorInfo {
-  login_url: string;
-  instance_url: string;
-  username: string;
-  password: string;
-  security_token: string;
-  client_id: string;
-  client_secret: string;
-  tap_config: Record<string, unknown>;
-}
-
-interface Result {
-  name: string;
-  records: number;
-  seconds: number;
-  recordsPerSecond: number;
-  mbPerSecond?: number;
-  peakRssMb?: number;
-  note?: string;
-}
-
 interface Options {
   records: number;
   /** Row 3's object size (default 1M: 10M rows take over 10 minutes per engine on 2 shared CPUs). */
   engineRecords: number;
+  /** Account rows of the planner benchmark's org (its 10 objects hold about 8.5 times as many). */
+  plannerRecords: number;
   big?: number;
   only: Set<string>;
   cpuProf?: string;
@@ -84,24 +64,13 @@ function args(): Options {
     const i = argv.indexOf(`--${name}`);
     return i >= 0 ? argv[i + 1] : undefined;
   };
-  const only = new Set((get('only') ?? 'read,ceiling,jsforce,pages,discover,engines').split(','));
+  const only = new Set((get('only') ?? 'read,ceiling,jsforce,pages,discover,engines,planner').split(','));
   const big = get('big');
   const cpuProf = get('cpu-prof');
-  return { records: Number(get('records') ?? 1_000_000), engineRecords: Number(get('engine-records') ?? 1_000_000), ...(big ? { big: Number(big) } : {}), ...(cpuProf ? { cpuProf } : {}), ...(get('node') ? { node: get('node') } : {}), only };
-}
-
-async function startEmulator(extra: string[]): Promise<{ info: EmulatorInfo; child: ChildProcess }> {
-  const child = spawn(process.execPath, [emulatorCli, ...extra], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const line = await new Promise<string>((resolve, reject) => {
-    let buffer = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      buffer += chunk.toString();
-      const nl = buffer.indexOf('\n');
-      if (nl >= 0) resolve(buffer.slice(0, nl));
-    });
-    child.once('exit', (code) => reject(new Error(`emulator exited with ${code}`)));
-  });
-  return { info: JSON.parse(line) as EmulatorInfo, child };
+  return {
+    records: Number(get('records') ?? 1_000_000), engineRecords: Number(get('engine-records') ?? 1_000_000), plannerRecords: Number(get('planner-records') ?? 25_000),
+    ...(big ? { big: Number(big) } : {}), ...(cpuProf ? { cpuProf } : {}), ...(get('node') ? { node: get('node') } : {}), only,
+  };
 }
 
 async function login(info: EmulatorInfo): Promise<{ token: string; instance: string }> {
@@ -208,43 +177,6 @@ async function jsforceReader(info: EmulatorInfo, columns: { name: string }[]): P
 interface JsforceConnection {
   login(username: string, password: string): Promise<unknown>;
   bulk2: { query(soql: string, options: object): Promise<NodeJS.EventEmitter> };
-}
-
-interface TapRun {
-  seconds: number;
-  peakRssMb: number;
-  /** Records the tap says it sent, summed over its `<stream>: complete (N records)` lines. */
-  records: number;
-  stderr: string;
-}
-
-interface TapOptions {
-  cpuProf?: string;
-  /** Without the image's memory settings. */
-  runtimeDefaults?: boolean;
-  /** stdout into `cat > /dev/null` on the same CPUs, as a Singer target or Airbyte's reader would take it. */
-  piped?: boolean;
-}
-
-/**
- * Runs the built CLI with stdout to /dev/null (or through a pipe) under GNU time; it must have
- * sent `expected` records.
- */
-function spawnTap(label: string, argv: string[], expected: number, options: TapOptions = {}): TapRun {
-  const started = process.hrtime.bigint();
-  const node = options.cpuProf ? [process.execPath, '--cpu-prof', '--cpu-prof-dir', options.cpuProf] : [process.execPath];
-  const env: NodeJS.ProcessEnv = { ...process.env, ...IMAGE_ENV };
-  if (options.runtimeDefaults) for (const name of Object.keys(IMAGE_ENV)) delete env[name];
-  const command = ['/usr/bin/time', '-f', '%M', ...node, cli, ...argv];
-  const run = options.piped
-    ? spawnSync('/bin/bash', ['-c', 'set -o pipefail; "$@" | cat > /dev/null', 'bash', ...command], { stdio: ['ignore', 'ignore', 'pipe'], env, maxBuffer: 64 << 20 })
-    : spawnSync(command[0]!, command.slice(1), { stdio: ['ignore', 'ignore', 'pipe'], env, maxBuffer: 64 << 20 });
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  const stderr = run.stderr.toString();
-  if (run.status !== 0) throw new Error(`${label} exited with ${run.status}:\n${stderr.slice(-2000)}`);
-  const records = [...stderr.matchAll(/ INFO \S+: complete \((\d+) records\)$/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
-  if (records !== expected) throw new Error(`${label}: the tap sent ${records} records, expected ${expected}`);
-  return { seconds, peakRssMb: Number(stderr.trim().split('\n').at(-1)) / 1024, records, stderr };
 }
 
 /** A timed read: its rate counts the records the tap sent. */
@@ -419,6 +351,7 @@ async function main(): Promise<void> {
     results.push(...(await engines(dir, options.engineRecords, { startEmulator, catalogFor, runTap })));
   }
   if (options.only.has('discover')) results.push(await discovery(dir));
+  if (options.only.has('planner')) results.push(...(await plannerBench(dir, options.plannerRecords)));
 
   const ceil = results.find((r) => r.name.startsWith('ceiling'));
   const js = results.find((r) => r.name.startsWith('jsforce'));

@@ -59,8 +59,10 @@ export async function runDataRequest(ctx: RequestContext, route: ResolvedRoute):
 export const dispatchData: DataDispatch = (outer, call) => {
   const { minApiVersion, maxApiVersion } = outer.state.settings;
   const route = resolveRoute('instance', call.method, call.path, minApiVersion, maxApiVersion);
+  // Subrequests of a `/composite` request are covered by its one call; those of a composite batch
+  // count each, as documented, unless the batch is set to count as one call.
   const inner: RequestContext = {
-    ...outer, ...call, params: route.params, version: route.version, fault: undefined, countsAsCall: !outer.state.settings.compositeBatchCountsAsOneCall,
+    ...outer, ...call, params: route.params, version: route.version, fault: undefined, countsAsCall: !call.uncounted && !outer.state.settings.compositeBatchCountsAsOneCall,
   };
   return { route: route.name, run: () => runCountedCall(inner, route) };
 };

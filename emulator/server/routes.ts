@@ -3,6 +3,7 @@ import { handleAbortJob, handleCreateJob, handleDeleteJob, handleGetJob, handleL
 import { handleCompositeBatch } from './composite.js';
 import { handleEmptyRecycleBin, handleHardDelete } from './control.js';
 import { handleIdentity, handleUserInfo } from './identity.js';
+import { handleComposite } from './composite-request.js';
 import type { HostKind } from './journal.js';
 import { handleAuthorize, handleToken } from './oauth.js';
 import * as rest from './rest.js';
@@ -56,6 +57,7 @@ const DATA_ROUTES: RouteDef[] = [
   { pattern: /^\/(?:query|queryAll)\/([^/]+-\d+)\/?$/, methods: { GET: ['rest.queryMore', rest.handleQueryMore] } },
   { pattern: /^\/limits\/?$/, methods: { GET: ['rest.limits', rest.handleLimits] } },
   { pattern: /^\/composite\/batch\/?$/, methods: { POST: ['rest.compositeBatch', handleCompositeBatch] } },
+  { pattern: /^\/composite\/?$/, methods: { POST: ['rest.composite', handleComposite] } },
   {
     pattern: /^\/jobs\/query\/?$/,
     methods: { POST: ['bulk.create', handleCreateJob], GET: ['bulk.list', handleListJobs] },

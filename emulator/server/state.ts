@@ -70,6 +70,8 @@ export interface InnerCall {
   path: string;
   query: URLSearchParams;
   body: Buffer;
+  /** Not counted against the daily API requests (a Composite request counts once, as a whole). */
+  uncounted?: boolean;
 }
 
 /**

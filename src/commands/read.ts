@@ -14,6 +14,7 @@ import type { SalesforceClient } from '../salesforce/client.js';
 import { BulkJobRegistry } from '../salesforce/bulk2/jobs.js';
 import { createAsyncJobRegistry } from '../salesforce/bulk1/jobs.js';
 import { bulk1Api, createBulk1Reader } from '../sync/bulk1-reader.js';
+import { CompositeQueryBatcher } from '../salesforce/composite-query.js';
 import type { Logger } from '../io/logger.js';
 import type { Progress } from '../io/progress.js';
 import type { StreamBookmark, SyncEvent } from '../sync/events.js';
@@ -22,7 +23,7 @@ import { ReadApiRegistry } from '../sync/read-apis.js';
 import { setUpFreshness } from '../sync/freshness-run.js';
 import { buildReadHooks } from '../sync/read-hooks.js';
 import type { ReaderSettings } from '../sync/readers.js';
-import { createRestReader, restApi } from '../sync/rest-reader.js';
+import { compositeApi, createRestReader, restApi } from '../sync/rest-reader.js';
 import { runSync } from '../sync/run-sync.js';
 import { describeOptions, discoverDefinitions } from './discover.js';
 import type { CommandContext, ReadCommandOptions } from './context.js';
@@ -96,7 +97,10 @@ export async function runRead(ctx: CommandContext, options: ReadCommandOptions):
     modes: freshness.modes,
     bookmarks,
     // BULK1 prefers Bulk API 1.0 and falls back to REST where Bulk cannot serve, as auto does with 2.0.
-    apis: new ReadApiRegistry(config.api === 'bulk1' ? [bulk1, ...apis] : [...apis, bulk1]),
+    apis: new ReadApiRegistry([...(config.api === 'bulk1' ? [bulk1, ...apis] : [...apis, bulk1]), compositeApi(createRestReader(client, settings, new CompositeQueryBatcher(client)))]),
+    jobSlots: config.bulkJobConcurrency,
+    smallReadRows: config.planner === 'adaptive' ? config.smallReadRows : 0,
+    lookahead: config.planner === 'adaptive',
     hooks: buildReadHooks(client, config, log),
     streamConcurrency: config.streamConcurrency,
     api: config.api === 'auto' || config.api === 'bulk1' ? undefined : config.api,

@@ -62,6 +62,9 @@ export interface TapConfig {
   restBatchSize: number;
   streamConcurrency: number;
   bulkJobConcurrency: number;
+  planner: 'adaptive' | 'sequential';
+  windowRows: number;
+  smallReadRows: number;
   resultPageConcurrency: number;
   describeConcurrency: number;
   bulkJobTimeoutSeconds: number;

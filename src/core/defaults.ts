@@ -15,8 +15,14 @@ export const DEFAULTS = {
   /** Bulk API 1.0 (`api_type: BULK1`): PK chunking on, Salesforce's default chunk of 100,000 Ids (at most 250,000). */
   pkChunking: true,
   pkChunkSize: 100_000,
-  /** Bulk jobs open at once across all streams. */
+  /** Bulk jobs open at once across all streams, those started ahead of their window included. */
   bulkJobConcurrency: 4,
+  /** `adaptive`: windows from the data (first row, COUNT()), jobs started ahead, small windows through REST; `sequential`: calendar windows one job at a time. */
+  planner: 'adaptive',
+  /** Adaptive planner: rows per window (one Bulk job, one STATE), at most. */
+  windowRows: 500_000,
+  /** Adaptive planner: windows of at most this many rows (or not counted: incremental runs) are read through REST, first pages batched in Composite requests. */
+  smallReadRows: 5_000,
   /** Result pages downloaded at once per job when `resultPages` is available (API >= 62.0). */
   resultPageConcurrency: 3,
   /** Describe calls in flight during discovery. */

@@ -14,11 +14,12 @@ export interface RestQueryPage {
 
 const REST_QUERY_PAGE: ReplyShape = { totalSize: 'number', done: 'boolean', nextRecordsUrl: 'string?', records: 'array' };
 
-export async function* iterateRestQuery(client: SalesforceClient, soql: string, options: { queryAll: boolean; batchSize: number; signal?: AbortSignal }): AsyncIterable<RestQueryPage> {
+/** `firstPage`: where the first page comes from instead (e.g. a Composite request shared with other queries). */
+export async function* iterateRestQuery(client: SalesforceClient, soql: string, options: { queryAll: boolean; batchSize: number; signal?: AbortSignal; firstPage?: () => Promise<RestQueryPage> }): AsyncIterable<RestQueryPage> {
   const common = { headers: { 'Sforce-Query-Options': `batchSize=${options.batchSize}` }, shape: REST_QUERY_PAGE, ...(options.signal ? { signal: options.signal } : {}) };
   yield* paginate({
     what: 'REST query',
-    first: () => client.json<RestQueryPage>(options.queryAll ? 'queryAll' : 'query', { ...common, query: { q: soql } }),
+    first: options.firstPage ?? (() => client.json<RestQueryPage>(options.queryAll ? 'queryAll' : 'query', { ...common, query: { q: soql } })),
     tokenOf: (page) => (!page.done && page.nextRecordsUrl ? page.nextRecordsUrl : undefined),
     fetch: (nextRecordsUrl) => client.json<RestQueryPage>(nextRecordsUrl, common),
   });

@@ -7,7 +7,7 @@
  */
 import { TapError } from '../core/errors.js';
 import type { SalesforceClient } from '../salesforce/client.js';
-import { abortJob, createQueryJobOnce, waitForJob, type BulkJobRegistry } from '../salesforce/bulk2/jobs.js';
+import { abortJob, createQueryJobOnce, waitForJob, type BulkJobInfo, type BulkJobRegistry } from '../salesforce/bulk2/jobs.js';
 import { fetchResultPage } from '../salesforce/bulk2/results.js';
 import { createPageGuard, paginate } from '../salesforce/paginate.js';
 import { buildSelect, MAX_SOQL_CHARS, splitColumns } from '../salesforce/soql.js';
@@ -90,26 +90,22 @@ async function* readLocatorChain(client: SalesforceClient, settings: ReaderSetti
   } while (locator);
 }
 
-export function createBulkReader(client: SalesforceClient, settings: ReaderSettings, jobs: BulkJobRegistry): WindowReader {
-  /** Runs one job and yields its records, page by page. */
-  const readJob = async function* (soql: string, decoderSpec: DecoderSpec, request: ReadRequest): AsyncIterable<RecordBatch> {
+export interface BulkReader {
+  read: WindowReader;
+  /** Creates the window's job and waits for it; resolves with its records to download. */
+  prepare(request: ReadRequest): Promise<AsyncIterable<RecordBatch>>;
+}
+
+export function createBulkReader(client: SalesforceClient, settings: ReaderSettings, jobs: BulkJobRegistry): BulkReader {
+  /** Creates a job and waits until it completes; a job that failed or was given up is aborted. */
+  const runJob = async (soql: string, request: ReadRequest): Promise<BulkJobInfo> => {
     const operation = wantsDeleted(request, settings) ? 'queryAll' : 'query';
     const created = await createQueryJobOnce(client, { query: soql, operation, sobject: request.stream.definition.sobject }, jobs, request.signal, (message) => settings.log('warn', message));
     jobs.add(created.id);
     try {
       const job = await waitForJob(client, created.id, { signal: request.signal, timeoutMs: settings.bulkJobTimeoutMs, pollInitialMs: settings.pollInitialMs, pollMaxMs: settings.pollMaxMs });
       jobs.done(created.id);
-      if (job.numberRecordsProcessed !== undefined) request.onEstimate(job.numberRecordsProcessed);
-      const issues = createValueIssues();
-      const chain = (first: string | undefined) => readLocatorChain(client, settings, created.id, first, decoderSpec, request, issues);
-      const partitions = settings.resultPageConcurrency > 1 && Number(client.apiVersion) >= RESULT_PAGES_MIN_VERSION && (job.numberRecordsProcessed ?? 0) > settings.maxRecords
-        ? await listResultPages(client, created.id, request.signal).catch((error: unknown) => {
-            settings.log('debug', `resultPages unavailable for job ${created.id} (${error instanceof Error ? error.message : String(error)}); reading the locator chain`);
-            return undefined;
-          })
-        : undefined;
-      if (!partitions || partitions.length <= 1) yield* chain(undefined);
-      else yield* mergeConcurrently(partitions.map((locator) => () => chain(locator)), settings.resultPageConcurrency);
+      return { ...job, id: created.id };
     } finally {
       // This job only: other streams' jobs run on.
       if (jobs.open.includes(created.id)) {
@@ -119,12 +115,35 @@ export function createBulkReader(client: SalesforceClient, settings: ReaderSetti
     }
   };
 
-  return async function* (request) {
+  /** A completed job's records, page by page (several result partitions at once where the API offers them). */
+  const download = async function* (job: BulkJobInfo, decoderSpec: DecoderSpec, request: ReadRequest): AsyncIterable<RecordBatch> {
+    if (job.numberRecordsProcessed !== undefined) request.onEstimate(job.numberRecordsProcessed);
+    const issues = createValueIssues();
+    const chain = (first: string | undefined) => readLocatorChain(client, settings, job.id, first, decoderSpec, request, issues);
+    const partitions = settings.resultPageConcurrency > 1 && Number(client.apiVersion) >= RESULT_PAGES_MIN_VERSION && (job.numberRecordsProcessed ?? 0) > settings.maxRecords
+      ? await listResultPages(client, job.id, request.signal).catch((error: unknown) => {
+          settings.log('debug', `resultPages unavailable for job ${job.id} (${error instanceof Error ? error.message : String(error)}); reading the locator chain`);
+          return undefined;
+        })
+      : undefined;
+    if (!partitions || partitions.length <= 1) yield* chain(undefined);
+    else yield* mergeConcurrently(partitions.map((locator) => () => chain(locator)), settings.resultPageConcurrency);
+  };
+
+  const readJob = async function* (soql: string, decoderSpec: DecoderSpec, request: ReadRequest): AsyncIterable<RecordBatch> {
+    yield* download(await runJob(soql, request), decoderSpec, request);
+  };
+
+  const wholeSpec = (request: ReadRequest): DecoderSpec => {
+    const envelope = settings.envelope?.(request.stream.definition.name);
+    return { columns: request.plan.columns, output: request.plan.output, mode: 'json', ...(envelope ? { envelope } : {}) };
+  };
+
+  const read: WindowReader = async function* (request) {
     const spec = selectSpec(request, settings);
     const parts = splitColumns(spec, MAX_SOQL_CHARS);
     if (parts.length === 1) {
-      const envelope = settings.envelope?.(request.stream.definition.name);
-      yield* readJob(buildSelect(spec), { columns: request.plan.columns, output: request.plan.output, mode: 'json', ...(envelope ? { envelope } : {}) }, request);
+      yield* readJob(buildSelect(spec), wholeSpec(request), request);
       return;
     }
     const iterators = parts.map((columns) => {
@@ -136,14 +155,28 @@ export function createBulkReader(client: SalesforceClient, settings: ReaderSetti
     });
     yield* joinParts(iterators, request.plan, (rows) => completeRowsById(client, settings, request, parts, rows));
   };
+
+  return {
+    read,
+    async prepare(request) {
+      const spec = selectSpec(request, settings);
+      // Column slices run their jobs as they are read.
+      if (splitColumns(spec, MAX_SOQL_CHARS).length > 1) return read(request);
+      const job = await runJob(buildSelect(spec), request);
+      return download(job, wholeSpec(request), request);
+    },
+  };
 }
 
 /** Bulk API 2.0 as a read API: not for objects it does not support, nor for base64 fields; falls back to REST. */
-export function bulk2Api(read: WindowReader): ReadApi {
+export function bulk2Api(reader: WindowReader | BulkReader): ReadApi {
+  const { read, prepare } = typeof reader === 'function' ? { read: reader, prepare: undefined } : reader;
   return {
     id: 'bulk',
     label: 'Bulk API 2.0',
     fallback: 'rest',
+    smallReads: 'composite',
+    ...(prepare ? { prepare } : {}),
     refuses: (stream) => (stream.definition.bulkSupported ? undefined : `Bulk API 2.0 does not support ${stream.definition.sobject}`),
     unselectable: (plan) => plan.bulkUnselectable,
     read,

@@ -17,6 +17,8 @@ import type { ReadPlan } from './read-plan.js';
 export interface SyncWindow {
   start: string;
   end: string;
+  /** Rows counted in the window when it was planned, when they were. */
+  rows?: number;
 }
 
 /** Which API serves a read: `bulk` (Bulk API 2.0), `rest`, and whatever else is registered. */
@@ -28,6 +30,11 @@ export interface ReadRequest {
   api: ReadApiId;
   /** Absent for full-table reads. */
   window?: SyncWindow;
+  /**
+   * At most this many rows: a read that learns it holds more (a REST query's `totalSize`) throws
+   * `TAP_TOO_MANY_ROWS` before yielding any, so the window goes to the stream's own API.
+   */
+  maxRows?: number;
   signal: AbortSignal;
   /** Rows the server says this read will return, as soon as it knows. */
   onEstimate(rows: number): void;
@@ -46,7 +53,14 @@ export interface ReadApi {
   unselectable?(plan: ReadPlan): string[];
   /** Where a stream goes when this API cannot serve it or refuses its job. */
   readonly fallback?: ReadApiId;
+  /** Windows with few rows are read through this API instead (no job to wait for). */
+  readonly smallReads?: ReadApiId;
   read: WindowReader;
+  /**
+   * Starts a read ahead of time (a Bulk job created and run to completion) and resolves with its
+   * records once they can be downloaded. Reads it starts take one of the run's job slots.
+   */
+  prepare?(request: ReadRequest): Promise<AsyncIterable<RecordBatch>>;
 }
 
 /** What `choose` decided for a stream, with what to tell the user about it. */
@@ -72,6 +86,10 @@ export class ReadApiRegistry {
     const api = this.#apis.get(id);
     if (!api) throw new RangeError(`Expected a registered read API, got \`${id}\` (registered: ${[...this.#apis.keys()].join(', ')})`);
     return api;
+  }
+
+  has(id: ReadApiId): boolean {
+    return this.#apis.has(id);
   }
 
   /** The API to fall back to from `id`, if it has one. */

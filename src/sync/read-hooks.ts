@@ -9,6 +9,7 @@ import type { SalesforceClient } from '../salesforce/client.js';
 import { resolveReadFailure } from '../salesforce/http/resolution-table.js';
 import { iterateRestQuery, type RestQueryPage } from '../salesforce/rest-query.js';
 import { buildSelect } from '../salesforce/soql.js';
+import { planWindowsByCount } from '../state/plan-by-count.js';
 import { normalizeTimestamp, planWindows, splitWindow } from '../state/windows.js';
 import type { LogLevel } from './events.js';
 import type { SyncWindow } from './read-apis.js';
@@ -26,6 +27,9 @@ export interface ReadHookSettings {
   streamWhere: Record<string, string>;
   quotaPercentTotal: number;
   quotaPercentPerRun: number;
+  /** `adaptive`: windows from the data; `sequential`: calendar windows. */
+  planner: 'adaptive' | 'sequential';
+  windowRows: number;
 }
 
 /** What a failed read through `api` calls for: the resolution table decides (salesforce/http/resolution-table.ts). */
@@ -74,19 +78,52 @@ export class OrgQueries {
 
 export function buildReadHooks(client: SalesforceClient, settings: ReadHookSettings, log: (level: LogLevel, message: string) => void): SyncPlanHooks {
   const org = new OrgQueries(client, settings);
+  /** Calendar windows, as the sequential planner reads them and as the adaptive one falls back to. */
+  const calendar = async (stream: SelectedStream, value: string | undefined, syncStart: Date, signal: AbortSignal) => {
+    const earliest = value || settings.startDate ? undefined : await org.earliestValue(stream, signal);
+    return planWindows({
+      ...(value ? { bookmark: value } : {}),
+      ...(settings.startDate ? { startDate: settings.startDate } : {}),
+      ...(earliest ? { earliest } : {}),
+      ...(settings.endDate ? { endDate: settings.endDate } : {}),
+      lookbackSeconds: settings.lookbackSeconds,
+      syncStart,
+      windowSeconds: settings.windowSeconds,
+    });
+  };
+  /**
+   * From the data: a run with a bookmark reads [bookmark - lookback, end) as one window, uncounted
+   * (it goes through REST until it proves big; a span longer than a calendar window is counted);
+   * a first run starts at the later of the start date and the first row, and sizes its windows
+   * by COUNT(). When counting fails, calendar windows.
+   */
+  const adaptive = async (stream: SelectedStream, value: string | undefined, syncStart: Date, signal: AbortSignal): Promise<SyncWindow[]> => {
+    const end = Math.min(syncStart.getTime(), settings.endDate ? Date.parse(settings.endDate) : Infinity);
+    let start: number;
+    if (value) start = Date.parse(value) - settings.lookbackSeconds * 1000;
+    else {
+      const earliest = await org.earliestValue(stream, signal);
+      if (!earliest) return [{ start: new Date(settings.startDate ? Date.parse(settings.startDate) : end).toISOString(), end: new Date(end).toISOString(), rows: 0 }].filter((w) => w.start < w.end);
+      // Whole seconds, at or before the first row: SOQL datetime literals have no milliseconds.
+      start = Math.max(settings.startDate ? Date.parse(settings.startDate) : -Infinity, Math.floor(Date.parse(earliest) / 1000) * 1000);
+    }
+    if (!(start < end)) return [];
+    const range = { start: new Date(start).toISOString(), end: new Date(end).toISOString() };
+    if (value && end - start <= settings.windowSeconds * 1000) return [range];
+    const count = (w: SyncWindow) => org.countRows(stream, w, signal);
+    const total = await count(range).catch((error: unknown) => {
+      if (signal.aborted || (error instanceof TapError && ['auth', 'quota'].includes(error.kind))) throw error;
+      log('debug', `${stream.definition.name}: no row count (${(error as Error).message}); calendar windows`);
+      return undefined;
+    });
+    if (total === undefined) return calendar(stream, value, syncStart, signal);
+    if (total === 0) return [{ ...range, rows: 0 }];
+    return planWindowsByCount(range, total, async (w) => (await count(w)) ?? 0, { windowRows: settings.windowRows, minWindowSeconds: settings.minWindowSeconds });
+  };
   return {
     planWindows: async (stream, bookmark, syncStart, signal) => {
       const value = bookmark?.replicationKey === stream.replicationKey ? bookmark?.value : undefined;
-      const earliest = value || settings.startDate ? undefined : await org.earliestValue(stream, signal);
-      return planWindows({
-        ...(value ? { bookmark: value } : {}),
-        ...(settings.startDate ? { startDate: settings.startDate } : {}),
-        ...(earliest ? { earliest } : {}),
-        ...(settings.endDate ? { endDate: settings.endDate } : {}),
-        lookbackSeconds: settings.lookbackSeconds,
-        syncStart,
-        windowSeconds: settings.windowSeconds,
-      });
+      return settings.planner === 'sequential' ? calendar(stream, value, syncStart, signal) : adaptive(stream, value, syncStart, signal);
     },
     splitWindow: (window) => splitWindow(window, settings.minWindowSeconds),
     classifyFailure: classifyReadFailure,

@@ -65,8 +65,13 @@ export interface ModeContext {
    * back to the next API when one refuses. Throws `ShrinkRange` when the range was too big.
    */
   read(range: SyncWindow | undefined): AsyncIterable<RecordBatch>;
-  /** The stream's expected row count over what the mode is about to read (undefined: all rows). */
-  estimate(range: SyncWindow | undefined): Promise<void>;
+  /**
+   * Starts the reads of ranges the mode will read next (Bulk jobs created and running), as far as
+   * the run's job slots allow; `read` then picks them up. Ranges must come in the order they will be read.
+   */
+  prefetch(ranges: readonly SyncWindow[]): void;
+  /** The stream's expected row count over what the mode is about to read (undefined: all rows), counted unless `rows` says. */
+  estimate(range: SyncWindow | undefined, rows?: number): Promise<void>;
   log(level: LogLevel, message: string): Promise<void>;
 }
 

@@ -5,7 +5,8 @@
  */
 import type { StreamDefinition } from '../catalog/types.js';
 import type { SalesforceClient } from '../salesforce/client.js';
-import { iterateRestQuery } from '../salesforce/rest-query.js';
+import { TapError } from '../core/errors.js';
+import { iterateRestQuery, type RestQueryPage } from '../salesforce/rest-query.js';
 import { buildSelect, type SelectSpec } from '../salesforce/soql.js';
 import type { RecordBatch, RecordEnvelope } from './events.js';
 import { PartJoiner } from './join-parts.js';
@@ -105,11 +106,16 @@ export async function* joinParts(parts: AsyncIterator<Record<string, unknown>[]>
   }
 }
 
-export async function* readRestRows(client: SalesforceClient, settings: ReaderSettings, soql: string, shape: Pick<DecoderSpec, 'columns' | 'output'>, request: ReadRequest): AsyncIterable<Record<string, unknown>[]> {
+/** `firstPage`: the first page from elsewhere (a Composite request). Stops before any row when the query holds more than `request.maxRows`. */
+export async function* readRestRows(client: SalesforceClient, settings: ReaderSettings, soql: string, shape: Pick<DecoderSpec, 'columns' | 'output'>, request: ReadRequest, firstPage?: () => Promise<RestQueryPage>): AsyncIterable<Record<string, unknown>[]> {
   const issues = createValueIssues();
   let estimated = false;
-  for await (const page of iterateRestQuery(client, soql, { queryAll: wantsDeleted(request, settings), batchSize: settings.restBatchSize, signal: request.signal })) {
+  const queryAll = wantsDeleted(request, settings);
+  for await (const page of iterateRestQuery(client, soql, { queryAll, batchSize: settings.restBatchSize, signal: request.signal, ...(firstPage ? { firstPage } : {}) })) {
     if (!estimated) {
+      if (request.maxRows !== undefined && page.totalSize > request.maxRows) {
+        throw new TapError('TAP_TOO_MANY_ROWS', `${request.stream.definition.name}: the window holds ${page.totalSize} rows, more than the ${request.maxRows} read through REST.`, { kind: 'salesforce' });
+      }
       request.onEstimate(page.totalSize);
       estimated = true;
     }

@@ -3,16 +3,20 @@
  * `nextRecordsUrl`. It serves every object and every field, so it is the last fallback.
  */
 import type { SalesforceClient } from '../salesforce/client.js';
+import type { CompositeQueryBatcher } from '../salesforce/composite-query.js';
 import { buildSelect, MAX_REST_SOQL_URL_CHARS, splitColumns } from '../salesforce/soql.js';
 import type { ReadApi, WindowReader } from './read-apis.js';
-import { completeRowsById, joinParts, partShape, readRestRows, selectSpec, type ReaderSettings } from './readers.js';
+import { completeRowsById, joinParts, partShape, readRestRows, selectSpec, wantsDeleted, type ReaderSettings } from './readers.js';
 
-export function createRestReader(client: SalesforceClient, settings: ReaderSettings): WindowReader {
+/** `batcher`: first pages go out in Composite requests shared with other streams' queries. */
+export function createRestReader(client: SalesforceClient, settings: ReaderSettings, batcher?: CompositeQueryBatcher): WindowReader {
   return async function* (request) {
     const spec = selectSpec(request, settings);
     const parts = splitColumns(spec, MAX_REST_SOQL_URL_CHARS, (soql) => encodeURIComponent(soql).length);
     if (parts.length === 1) {
-      for await (const objects of readRestRows(client, settings, buildSelect(spec), request.plan, request)) yield { count: objects.length, objects };
+      const soql = buildSelect(spec);
+      const first = batcher ? () => batcher.firstPage(soql, wantsDeleted(request, settings)) : undefined;
+      for await (const objects of readRestRows(client, settings, soql, request.plan, request, first)) yield { count: objects.length, objects };
       return;
     }
     const iterators = parts.map((columns) => readRestRows(client, settings, buildSelect({ ...spec, columns, orderBy: 'Id' }), partShape(request.plan, columns), request)[Symbol.asyncIterator]());
@@ -22,4 +26,9 @@ export function createRestReader(client: SalesforceClient, settings: ReaderSetti
 
 export function restApi(read: WindowReader): ReadApi {
   return { id: 'rest', label: 'REST', read };
+}
+
+/** REST with first pages batched in Composite requests: where Bulk sends windows with few rows. */
+export function compositeApi(read: WindowReader): ReadApi {
+  return { id: 'composite', label: 'REST (Composite)', read };
 }

@@ -10,13 +10,15 @@
  */
 import { setMaxListeners } from 'node:events';
 import PQueue from 'p-queue';
+import { DEFAULTS } from '../core/defaults.js';
 import { TapError, toTapError } from '../core/errors.js';
 import type { SelectedStream } from '../catalog/types.js';
 import { EventChannel } from './event-channel.js';
 import type { StreamBookmark, SyncEvent } from './events.js';
 import { BUILT_IN_READ_MODES, modeFor } from './modes/built-in.js';
-import type { ApiChoice, ReadApiId, ReadApiRegistry, ReadRequest } from './read-apis.js';
-import { ShrinkRange, type AnyReadMode, type ModeContext, type SyncPlanHooks } from './read-modes.js';
+import { createRangeReader, JobSlots } from './range-reader.js';
+import type { ReadApiId, ReadApiRegistry } from './read-apis.js';
+import { ShrinkRange, type AnyReadMode, type SyncPlanHooks } from './read-modes.js';
 import { buildReadPlan } from './read-plan.js';
 
 export interface RunSyncOptions {
@@ -37,6 +39,12 @@ export interface RunSyncOptions {
   signal: AbortSignal;
   /** The moment the sync started; no window ends later. */
   syncStart?: Date;
+  /** Bulk jobs open at once across the run (`bulk_job_concurrency`), those started ahead included. */
+  jobSlots?: number;
+  /** Start the next windows' jobs while one downloads (default true). */
+  lookahead?: boolean;
+  /** Windows of at most this many rows, or not counted, are read through the API's small-read partner (REST, batched); 0 (default): never. */
+  smallReadRows?: number;
 }
 
 /** Failures no other stream can get past. */
@@ -70,6 +78,7 @@ export function runSync(options: RunSyncOptions): AsyncIterable<SyncEvent> {
   setMaxListeners(0, signal);
   const queue = new PQueue({ concurrency: Math.max(1, options.streamConcurrency) });
   let globalFailure: TapError | undefined;
+  const slots = new JobSlots(options.jobSlots ?? DEFAULTS.bulkJobConcurrency);
 
   const emit = (event: SyncEvent) => channel.push(event);
 
@@ -78,7 +87,7 @@ export function runSync(options: RunSyncOptions): AsyncIterable<SyncEvent> {
     if (globalFailure || signal.aborted) return;
     await emit({ kind: 'status', stream: name, status: 'STARTED' });
     try {
-      await syncStream(stream, options.bookmarks.get(name), { ...options, signal, syncStart, emit });
+      await syncStream(stream, options.bookmarks.get(name), { ...options, signal, syncStart, emit, slots });
       await emit({ kind: 'status', stream: name, status: 'COMPLETE' });
     } catch (thrown) {
       const cause = thrown instanceof ShrinkRange ? thrown.error : thrown;
@@ -114,6 +123,7 @@ function interruption(): TapError {
 interface StreamContext extends RunSyncOptions {
   signal: AbortSignal;
   syncStart: Date;
+  slots: JobSlots;
   emit(event: SyncEvent): Promise<void>;
 }
 
@@ -125,70 +135,19 @@ async function syncStream(stream: SelectedStream, stored: StreamBookmark | undef
   for (const note of choice.notes) await ctx.emit({ kind: 'log', level: note.level, message: note.message });
 
   const mode = modeFor(stream, ctx.modes ?? BUILT_IN_READ_MODES);
-  const modeContext = createModeContext(stream, choice, ctx);
-  const plan: unknown = await mode.plan(mode.bookmark(stored, stream), modeContext);
-  for await (const output of mode.read(plan, modeContext)) {
-    if ('batch' in output) {
-      if (output.batch.count > 0) await ctx.emit({ kind: 'records', stream: name, batch: output.batch });
-    } else if ('tombstones' in output) {
-      if (output.tombstones.length > 0) await ctx.emit({ kind: 'tombstones', stream: name, tombstones: output.tombstones });
-    } else {
-      await ctx.emit({ kind: 'state', stream: name, bookmark: mode.checkpoint(output.position, stream) });
-    }
-  }
-}
-
-/**
- * The engine's side of a mode's read: each range through the chosen API, moving to its fallback
- * when it refuses the job, with the stream's row estimate kept up to date.
- */
-function createModeContext(stream: SelectedStream, choice: ApiChoice, ctx: StreamContext): ModeContext {
-  const name = stream.definition.name;
-  let api = choice.api;
-  // A count of the whole range up front is the estimate; without one, ranges add theirs as they go.
-  let counted = false;
-  let estimated = 0;
-  return {
-    stream, hooks: ctx.hooks, signal: ctx.signal, syncStart: ctx.syncStart,
-    log: (level, message) => ctx.emit({ kind: 'log', level, message }),
-    async estimate(range) {
-      const rows = await ctx.hooks.countRows?.(stream, range, ctx.signal);
-      if (rows === undefined) return;
-      counted = true;
-      await ctx.emit({ kind: 'estimate', stream: name, rows });
-    },
-    async *read(range) {
-      for (;;) {
-        await ctx.hooks.checkQuota();
-        try {
-          let rangeEstimate = 0;
-          const request: ReadRequest = {
-            stream, plan: choice.plan, api: api.id, signal: ctx.signal,
-            ...(range ? { window: range } : {}),
-            onEstimate: (rows) => {
-              rangeEstimate = rows;
-              if (counted) return;
-              // Not awaited: estimates are advisory and must not hold up the reader.
-              ctx.emit({ kind: 'estimate', stream: name, rows: estimated + rows }).catch(() => undefined);
-            },
-          };
-          yield* api.read(request);
-          estimated += rangeEstimate;
-          return;
-        } catch (thrown) {
-          if (ctx.signal.aborted) throw thrown;
-          const error = toTapError(thrown);
-          const action = ctx.hooks.classifyFailure(error, api.id);
-          const fallback = action === 'fall_back' ? ctx.apis.fallbackOf(api.id) : undefined;
-          if (fallback) {
-            await ctx.emit({ kind: 'log', level: 'warn', message: `${name}: ${api.label} refused the job (${error.code}: ${error.message}); reading through ${fallback.label} instead` });
-            api = fallback;
-            continue;
-          }
-          if (action === 'shrink_window' && range) throw new ShrinkRange(error);
-          throw error;
-        }
+  const reader = createRangeReader(stream, choice, { ...ctx, smallReadRows: ctx.smallReadRows ?? 0, lookahead: ctx.lookahead ?? true });
+  try {
+    const plan: unknown = await mode.plan(mode.bookmark(stored, stream), reader);
+    for await (const output of mode.read(plan, reader)) {
+      if ('batch' in output) {
+        if (output.batch.count > 0) await ctx.emit({ kind: 'records', stream: name, batch: output.batch });
+      } else if ('tombstones' in output) {
+        if (output.tombstones.length > 0) await ctx.emit({ kind: 'tombstones', stream: name, tombstones: output.tombstones });
+      } else {
+        await ctx.emit({ kind: 'state', stream: name, bookmark: mode.checkpoint(output.position, stream) });
       }
-    },
-  };
+    }
+  } finally {
+    reader.close();
+  }
 }

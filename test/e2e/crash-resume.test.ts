@@ -61,11 +61,22 @@ afterAll(async () => {
   await emulator.close();
 });
 
-describe.each(['auto', 'BULK1'])(`crash and resume (seed ${SEED}, api_type %s)`, (apiType) => {
+/**
+ * The calendar planner, the data-driven one with windows small enough for jobs started ahead and
+ * REST-read windows, and the data-driven one reading through Bulk API 1.0 with PK chunking.
+ */
+const RUNS = [
+  { name: 'sequential planner', apiType: 'auto', settings: { planner: 'sequential' } },
+  { name: 'adaptive planner', apiType: 'auto', settings: { planner: 'adaptive', window_rows: 700, small_read_rows: 300 } },
+  { name: 'adaptive planner, api_type BULK1', apiType: 'BULK1', settings: { planner: 'adaptive', window_rows: 700, small_read_rows: 300 } },
+];
+
+describe.each(RUNS)(`crash and resume (seed ${SEED}), $name`, ({ apiType, settings }) => {
   it(`loses no row across ${KILLS} SIGKILLs, each run resuming from the last STATE it emitted`, async () => {
     const random = createRandom(SEED);
     const config = {
       ...emulator.tapConfig('password'),
+      ...settings,
       lookback_window: '0',
       stream_slice_step: 'P90D',
       max_records: 1000,

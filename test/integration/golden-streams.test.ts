@@ -1,6 +1,6 @@
 /**
  * The exact message streams of both protocols for a small seeded org, checked against files in
- * golden/: an incremental stream read in yearly windows, a full-table stream and a REST-only
+ * golden/: an incremental stream read in yearly windows (`planner: sequential`), a full-table stream and a REST-only
  * stream, a few fields each. Timestamps of the run itself are normalized (test/helpers/golden.ts).
  * Runs in this process (no build needed). After an intended change of the output:
  * `npx vitest run test/integration/golden-streams.test.ts -u`, then review the diff.
@@ -29,7 +29,7 @@ async function freshOrg(): Promise<void> {
   await emulator?.close();
   emulator = await startEmulator({ records: 3, seed: 7, now: () => ORG_NOW });
   // One stream at a time keeps the order of lines fixed; end_date keeps the last window off the wall clock.
-  config = { ...emulator.tapConfig('password'), start_date: '2021-01-01T00:00:00Z', end_date: '2026-01-01T00:00:00Z', stream_concurrency: 1, lookback_window: '0' };
+  config = { ...emulator.tapConfig('password'), start_date: '2021-01-01T00:00:00Z', end_date: '2026-01-01T00:00:00Z', stream_concurrency: 1, lookback_window: '0', planner: 'sequential' };
 }
 
 /** Changes between the runs: the org's clock is fixed, so the rows touched get SystemModstamps just after ORG_NOW. */

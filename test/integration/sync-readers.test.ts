@@ -62,7 +62,7 @@ describe('Bulk API 2.0 and REST readers', () => {
   it('read the same records of a window, compounds rebuilt, with the server\'s row count as estimate', async () => {
     const all = ids();
     const window = { start: '2000-01-01T00:00:00.000Z', end: new Date().toISOString() };
-    const bulk = await readAll(createBulkReader(connected.client, settings, new BulkJobRegistry()), window);
+    const bulk = await readAll(createBulkReader(connected.client, settings, new BulkJobRegistry()).read, window);
     const rest = await readAll(createRestReader(connected.client, settings), window);
     const byId = (rows: Record<string, unknown>[]) => [...rows].sort((a, b) => String(a.Id).localeCompare(String(b.Id)));
     expect(bulk.records.map((r) => r.Id).sort()).toEqual(all);
@@ -78,13 +78,13 @@ describe('Bulk API 2.0 and REST readers', () => {
     const window = { start, end: new Date().toISOString() };
     expect(ids(window).length).toBeGreaterThan(0);
     expect(ids(window).length).toBeLessThan(ids().length);
-    const bulk = await readAll(createBulkReader(connected.client, settings, new BulkJobRegistry()), window);
+    const bulk = await readAll(createBulkReader(connected.client, settings, new BulkJobRegistry()).read, window);
     expect(bulk.records.map((r) => r.Id).sort()).toEqual(ids(window));
   });
 
   it('aborts its job when a Bulk read is abandoned while the job runs', async () => {
     const jobs = new BulkJobRegistry();
-    const reader = createBulkReader(connected.client, settings, jobs);
+    const reader = createBulkReader(connected.client, settings, jobs).read;
     const request: ReadRequest = { stream: account, plan: buildReadPlan(account), api: 'bulk', signal, onEstimate: () => undefined };
     emulator.faults.add({ route: 'bulk.create', action: 'job-never-finishes' });
     const iterator = reader({ ...request, signal: AbortSignal.timeout(300) })[Symbol.asyncIterator]();
@@ -141,7 +141,7 @@ describe('Bulk API 2.0 jobs', () => {
 });
 
 describe('read hooks', () => {
-  const base = { lookbackSeconds: 0, windowSeconds: 365 * 86_400, minWindowSeconds: 60, includeDeleted: false, streamWhere: {}, quotaPercentTotal: 90, quotaPercentPerRun: 50 };
+  const base = { lookbackSeconds: 0, windowSeconds: 365 * 86_400, minWindowSeconds: 60, includeDeleted: false, streamWhere: {}, quotaPercentTotal: 90, quotaPercentPerRun: 50, planner: 'sequential' as const, windowRows: 1000 };
 
   it('plan windows from the first row when there is no bookmark and no start date, up to the sync start', async () => {
     const hooks = buildReadHooks(connected.client, base, () => undefined);
@@ -158,6 +158,30 @@ describe('read hooks', () => {
     const hooks = buildReadHooks(connected.client, { ...base, lookbackSeconds: 600 }, () => undefined);
     const windows = await hooks.planWindows(account, { replicationKey: 'SystemModstamp', value: '2024-01-01T00:10:00.000Z' }, new Date('2024-01-02T00:00:00.000Z'), signal);
     expect(windows).toEqual([{ start: '2024-01-01T00:00:00.000Z', end: '2024-01-02T00:00:00.000Z' }]);
+  });
+
+  it('plan from the data: windows start at the first row, hold at most window_rows each, tile the range, none empty', async () => {
+    const hooks = buildReadHooks(connected.client, { ...base, planner: 'adaptive', startDate: '2000-01-01T00:00:00Z' }, () => undefined);
+    const syncStart = new Date(Math.floor(Date.now() / 1000) * 1000);
+    const windows = await hooks.planWindows(account, undefined, syncStart, signal);
+    const stamps = [...emulator.org.prepareQuery('SELECT SystemModstamp FROM Account ORDER BY SystemModstamp ASC LIMIT 1', { includeDeleted: false }).rows()];
+    expect(Date.parse(windows[0]!.start)).toBeGreaterThan(Date.parse('2000-01-02T00:00:00Z'));
+    expect(Date.parse(windows[0]!.start)).toBeLessThanOrEqual(Date.parse(String(stamps[0]!.values[0])));
+    expect(windows.at(-1)!.end).toBe(syncStart.toISOString());
+    for (let i = 1; i < windows.length; i += 1) expect(windows[i]!.start).toBe(windows[i - 1]!.end);
+    for (const w of windows) {
+      expect(w.rows).toBe(ids(w).length);
+      expect(w.rows).toBeGreaterThan(0);
+      expect(w.rows).toBeLessThanOrEqual(1000);
+    }
+    expect(windows.reduce((sum, w) => sum + w.rows!, 0)).toBe(ids().length);
+  });
+
+  it('plan a run with a recent bookmark as one uncounted window, with no query at all', async () => {
+    const hooks = buildReadHooks(connected.client, { ...base, planner: 'adaptive', lookbackSeconds: 600 }, () => undefined);
+    const windows = await hooks.planWindows(account, { replicationKey: 'SystemModstamp', value: '2024-01-01T00:10:00.000Z' }, new Date('2024-01-02T00:00:00.000Z'), signal);
+    expect(windows).toEqual([{ start: '2024-01-01T00:00:00.000Z', end: '2024-01-02T00:00:00.000Z' }]);
+    expect(emulator.journal.count({ route: /^rest\.query/ })).toBe(0);
   });
 
   it('count the rows of a range', async () => {

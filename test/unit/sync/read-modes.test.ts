@@ -36,6 +36,7 @@ function context(s: SelectedStream, h: SyncPlanHooks, tooBig: (r: SyncWindow) =>
       if (range && tooBig(range)) throw new ShrinkRange(new TapError('TAP_BULK_JOB_TIMEOUT', 'slow', { kind: 'transient' }));
       yield { count: 1, objects: [{ Id: range?.start ?? 'all' }] };
     },
+    prefetch: () => undefined,
     estimate: async (range) => void estimates.push(range),
     log: async (_level, message) => void logs.push(message),
   };

@@ -1,0 +1,97 @@
+/**
+ * The data-driven planner on the emulator's journal (never on wall clock): no job for an empty
+ * range, the next windows' jobs created before the previous window's download ends, small
+ * windows served by Composite REST queries, STATE in window order after each window's records.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startEmulator, type Emulator } from '../../emulator/index.js';
+import { runTap, type TapRun } from '../helpers/run-tap.js';
+
+let emulator: Emulator;
+const STREAMS = ['Account', 'Contact', 'Opportunity', 'Case', 'Campaign', 'Lead', 'AccountHistory'];
+
+beforeAll(async () => {
+  emulator = await startEmulator({ records: 6000, seed: 23, settings: { bulkJobDelayMs: 100, bulkResultPageRows: 1000 } });
+});
+afterAll(async () => emulator.close());
+beforeEach(() => {
+  emulator.faults.clear?.();
+  emulator.journal.clear?.();
+});
+
+const orgIds = (sobject: string) => [...emulator.org.prepareQuery(`SELECT Id FROM ${sobject}`, { includeDeleted: true }).rows()].map((r) => r.id).sort();
+
+async function read(settings: Record<string, unknown>, streams: string[], state?: unknown): Promise<TapRun> {
+  const config = { ...emulator.tapConfig(), start_date: '2000-01-01T00:00:00Z', streams_include: streams, max_records: 1000, ...settings };
+  const run = await runTap(['--config', '{file:config.json}', ...(state ? ['--state', '{file:state.json}'] : [])], { files: { 'config.json': config, ...(state ? { 'state.json': state } : {}) } });
+  expect(run.exitCode, run.stderr).toBe(0);
+  return run;
+}
+
+/** Each stream's messages in order, as `records` (runs of records) and `state:<value>`. */
+function sequence(run: TapRun, stream: string): string[] {
+  const out: string[] = [];
+  for (const m of run.messages()) {
+    if (m.type === 'RECORD' && m.stream === stream) {
+      if (out.at(-1) !== 'records') out.push('records');
+    } else if (m.type === 'STATE') {
+      const value = ((m.value as { bookmarks: Record<string, { replication_key_value?: string }> }).bookmarks[stream])?.replication_key_value;
+      if (value && out.at(-1) !== `state:${value}`) out.push(`state:${value}`);
+    }
+  }
+  return out;
+}
+
+describe('adaptive planner', () => {
+  it('creates no job for an empty range: one job per counted window instead of one per calendar year', async () => {
+    const sequential = await read({ planner: 'sequential' }, ['Account']);
+    const sequentialJobs = emulator.journal.count({ route: 'bulk.create' });
+    emulator.journal.clear?.();
+    const adaptive = await read({ planner: 'adaptive', window_rows: 2000, small_read_rows: 0 }, ['Account']);
+    const adaptiveJobs = emulator.journal.count({ route: 'bulk.create' });
+    const windows = sequence(adaptive, 'Account').filter((s) => s.startsWith('state')).length;
+    // 6,000 rows in windows of at most 2,000 (neighbours merged while they fit): 3 to 6 windows, each its own job, none empty.
+    expect(adaptiveJobs).toBe(windows);
+    expect(adaptiveJobs).toBeGreaterThanOrEqual(3);
+    expect(adaptiveJobs).toBeLessThanOrEqual(6);
+    expect(sequentialJobs).toBeGreaterThanOrEqual(25);
+    const ids = (run: TapRun) => (run.records().get('Account') ?? []).map((r) => r.Id as string).sort();
+    expect(ids(adaptive)).toEqual(orgIds('Account'));
+    expect(ids(sequential)).toEqual(orgIds('Account'));
+  }, 240_000);
+
+  it('creates the next windows\' jobs before the previous window\'s download ends, and still emits STATE in window order', async () => {
+    const run = await read({ planner: 'adaptive', window_rows: 2500, small_read_rows: 0, bulk_job_concurrency: 4, result_page_concurrency: 1 }, ['Account']);
+    const entries = emulator.journal.entries();
+    const creates = entries.filter((e) => e.route === 'bulk.create');
+    const firstJob = entries.find((e) => e.route === 'bulk.results')!.path.split('/').at(-2);
+    const firstJobResults = entries.filter((e) => e.route === 'bulk.results' && e.path.includes(`/${firstJob}/`));
+    expect(creates.length).toBeGreaterThanOrEqual(3);
+    expect(firstJobResults.length).toBeGreaterThan(1);
+    // The second job was created before the first job's last results page was asked for.
+    expect(creates[1]!.seq).toBeLessThan(firstJobResults.at(-1)!.seq);
+    const seq = sequence(run, 'Account');
+    const states = seq.filter((s) => s.startsWith('state')).map((s) => s.slice(6));
+    expect(states).toEqual([...states].sort());
+    expect(new Set(states).size).toBe(states.length);
+    // Records, then the STATE covering them, window after window.
+    expect(seq).toEqual(states.flatMap((s) => ['records', `state:${s}`]));
+    expect((run.records().get('Account') ?? []).map((r) => r.Id as string).sort()).toEqual(orgIds('Account'));
+  }, 240_000);
+
+  it('reads small windows through Composite REST queries, several streams in one API call', async () => {
+    const first = await read({ planner: 'adaptive' }, STREAMS);
+    const state = first.ofType('STATE').at(-1)!.value;
+    // A few rows change after the first run: the next run reads them without a single Bulk job.
+    const changed = orgIds('Contact').slice(0, 3);
+    for (const id of changed) emulator.mutate.update('Contact', id, { LastName: 'Changed' });
+    emulator.journal.clear?.();
+    const second = await read({ planner: 'adaptive', lookback_window: '0', stream_concurrency: 8 }, STREAMS, state);
+    expect(emulator.journal.count({ route: 'bulk.create' })).toBe(0);
+    const composites = emulator.journal.count({ route: 'rest.composite' });
+    expect(composites).toBeGreaterThanOrEqual(1);
+    expect(composites).toBeLessThan(STREAMS.length);
+    expect(emulator.journal.count({ route: /^rest\.query(All)?$/ })).toBe(0);
+    expect((second.records().get('Contact') ?? []).map((r) => r.Id as string).sort()).toEqual(expect.arrayContaining(changed));
+  }, 240_000);
+});
