@@ -31,6 +31,8 @@ export interface FieldDefinition {
   nullable: boolean;
   /** Formula field (`calculated: true`): its changes may not move SystemModstamp. */
   calculated: boolean;
+  /** The formula's text (`calculatedFormula` of the describe), for formula fields. */
+  formula?: string;
   /** Compound address/location: the component columns that rebuild it (Bulk cannot select it). */
   components?: string[];
   /** Set on address/location components: the compound they belong to. */
@@ -58,6 +60,8 @@ export interface StreamDefinition {
   bulkSupported: boolean;
   /** The object has IsDeleted, so queryAll returns soft-deleted rows. */
   hasIsDeleted: boolean;
+  /** getDeleted lists the object's deleted rows (the describe says `replicateable` and `deletable`). */
+  capturesDeletes?: boolean;
   fields: FieldDefinition[];
   /** `{type: object, properties: {...}}` built from `fields`. */
   schema: JsonSchema;
@@ -65,12 +69,27 @@ export interface StreamDefinition {
 
 export type ReplicationMethod = 'FULL_TABLE' | 'INCREMENTAL';
 
+/** How a value is rewritten to follow the catalog's schema of its field. */
+export type ValueCast = 'none' | 'to-string' | 'date-to-datetime';
+
+/** A field whose catalog schema differs from the discovered one: what to send as its schema, and how its values change. */
+export interface FieldOverride {
+  schema: JsonSchema;
+  cast: ValueCast;
+}
+
 /** One stream as a catalog selects it for a read. */
 export interface SelectedStream {
   definition: StreamDefinition;
+  /** The name messages give the stream (Singer `stream_alias`); state keeps `definition.name`. */
+  alias?: string | undefined;
+  /** Selected fields whose catalog schema differs from the discovered one. */
+  overrides?: Record<string, FieldOverride> | undefined;
   /** Selected columns (always including key and replication key), in definition order. */
   fields: string[];
   method: ReplicationMethod;
   /** The cursor for INCREMENTAL. */
   replicationKey?: string | undefined;
+  /** This read may emit tombstones for the stream: its schema carries the deleted-at column. */
+  tombstones?: boolean;
 }

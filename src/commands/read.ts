@@ -3,13 +3,13 @@
  * describes, load the state, run the sync and write its events through the protocol's encoder.
  * Bulk jobs this run created are aborted when it fails or is interrupted.
  */
-import { readFile } from 'node:fs/promises';
 import { describeObjects } from '../catalog/discover.js';
 import { buildStreamDefinition } from '../catalog/build-stream.js';
 import { buildCustomQueryStreams } from '../catalog/custom-query.js';
 import { resolveSelection, selectAll, type StreamChoice } from '../catalog/select.js';
 import type { SelectedStream, StreamDefinition } from '../catalog/types.js';
-import { ConfigError, EXIT_PARTIAL } from '../core/errors.js';
+import { EXIT_PARTIAL } from '../core/errors.js';
+import { readJsonInput } from '../core/json-input.js';
 import type { SalesforceClient } from '../salesforce/client.js';
 import { BulkJobRegistry } from '../salesforce/bulk2/jobs.js';
 import { createAsyncJobRegistry } from '../salesforce/bulk1/jobs.js';
@@ -19,6 +19,7 @@ import type { Progress } from '../io/progress.js';
 import type { StreamBookmark, SyncEvent } from '../sync/events.js';
 import { bulk2Api, createBulkReader } from '../sync/bulk2-reader.js';
 import { ReadApiRegistry } from '../sync/read-apis.js';
+import { setUpFreshness } from '../sync/freshness-run.js';
 import { buildReadHooks } from '../sync/read-hooks.js';
 import type { ReaderSettings } from '../sync/readers.js';
 import { createRestReader, restApi } from '../sync/rest-reader.js';
@@ -26,24 +27,9 @@ import { runSync } from '../sync/run-sync.js';
 import { describeOptions, discoverDefinitions } from './discover.js';
 import type { CommandContext, ReadCommandOptions } from './context.js';
 
-async function readJson(path: string, what: 'catalog' | 'state'): Promise<unknown> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    throw new ConfigError(what === 'catalog' ? 'TAP_CATALOG_UNREADABLE' : 'TAP_STATE_UNREADABLE', `Cannot read the ${what} file ${path}: ${(error as Error).message}`);
-  }
-  if (text.trim() === '') return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new ConfigError(what === 'catalog' ? 'TAP_CATALOG_INVALID_JSON' : 'TAP_STATE_INVALID_JSON', `The ${what} file ${path} is not valid JSON.`);
-  }
-}
-
 async function selectStreams(ctx: CommandContext, client: SalesforceClient, catalogPath: string | undefined): Promise<SelectedStream[]> {
   if (!catalogPath) return selectAll(await discoverDefinitions(ctx));
-  const raw = await readJson(catalogPath, 'catalog');
+  const raw = await readJsonInput({ kind: 'catalog', path: catalogPath });
   const choices: StreamChoice[] = ctx.protocol.parseCatalog(raw, { selectFieldsByDefault: ctx.config.selectFieldsByDefault });
   const options = describeOptions(ctx, () => true);
   const chosen = new Set(choices.map((c) => c.name));
@@ -58,8 +44,8 @@ async function selectStreams(ctx: CommandContext, client: SalesforceClient, cata
 
 async function loadBookmarks(ctx: CommandContext, statePath: string | undefined): Promise<Map<string, StreamBookmark>> {
   if (!statePath) return new Map();
-  const raw = await readJson(statePath, 'state');
-  return ctx.protocol.parseState(raw);
+  const raw = await readJsonInput({ kind: 'state', path: statePath });
+  return ctx.protocol.parseState(raw, (message) => ctx.logger.warn(message));
 }
 
 /**
@@ -88,7 +74,7 @@ export async function runRead(ctx: CommandContext, options: ReadCommandOptions):
   const jobs = new BulkJobRegistry();
   const asyncJobs = createAsyncJobRegistry();
   const log = (level: 'debug' | 'info' | 'warn' | 'error', message: string) => ctx.logger.log(level, message);
-  const encoder = ctx.protocol.createEncoder({ bookmarks, log });
+  const encoder = ctx.protocol.createEncoder({ bookmarks, log, streams, activateVersion: config.activateVersion });
   const settings: ReaderSettings = {
     maxRecords: config.maxRecords,
     restBatchSize: config.restBatchSize,
@@ -104,8 +90,10 @@ export async function runRead(ctx: CommandContext, options: ReadCommandOptions):
   const rest = createRestReader(client, settings);
   const bulk1 = bulk1Api(createBulk1Reader(client, { ...settings, chunkConcurrency: config.resultPageConcurrency, ...(config.pkChunkSize ? { pkChunking: { chunkSize: config.pkChunkSize } } : {}) }, asyncJobs, rest));
   const apis = [bulk2Api(createBulkReader(client, settings, jobs)), restApi(rest)];
+  const freshness = setUpFreshness(client, config, streams);
   const events = runSync({
-    streams,
+    streams: freshness.streams,
+    modes: freshness.modes,
     bookmarks,
     // BULK1 prefers Bulk API 1.0 and falls back to REST where Bulk cannot serve, as auto does with 2.0.
     apis: new ReadApiRegistry(config.api === 'bulk1' ? [bulk1, ...apis] : [...apis, bulk1]),
@@ -132,6 +120,7 @@ export async function runRead(ctx: CommandContext, options: ReadCommandOptions):
     if (abortedAsync > 0) ctx.logger.warn(`Aborted ${abortedAsync} Bulk API 1.0 job(s) this run had started.`);
     await ctx.out.flush();
   }
+  if (freshness.getDeletedCalls() > 0) ctx.logger.info(`getDeleted: ${freshness.getDeletedCalls()} call(s) for hard deletes.`);
   if (failedStreams > 0) ctx.logger.warn(`${failedStreams} stream(s) did not complete; the others did.`);
   return failedStreams > 0 ? EXIT_PARTIAL : 0;
 }

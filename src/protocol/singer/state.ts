@@ -9,6 +9,24 @@ import type { StreamBookmark } from '../../sync/events.js';
 
 const KEYS = ['SystemModstamp', 'LastModifiedDate', 'CreatedDate', 'LoginTime'];
 
+/** What the Python Singer tap keeps of a Bulk API 1.0 job in flight; this tap cannot resume that job. */
+const FOREIGN_JOB_KEYS = ['JobID', 'BatchIDs', 'JobHighestBookmarkSeen'];
+
+/** Warns once about every stream whose state holds another tap's in-flight Bulk job. */
+export function warnForeignJobs(blobs: Iterable<[string, unknown]>, warn: (message: string) => void): void {
+  const streams: string[] = [];
+  const keys = new Set<string>();
+  for (const [stream, blob] of blobs) {
+    if (blob === null || typeof blob !== 'object') continue;
+    const found = FOREIGN_JOB_KEYS.filter((key) => key in blob);
+    if (found.length === 0) continue;
+    streams.push(stream);
+    for (const key of found) keys.add(key);
+  }
+  if (streams.length === 0) return;
+  warn(`The state holds a Bulk API 1.0 job of another tap (${[...keys].join(', ')}) for ${streams.join(', ')}: that job is not resumed; each of these streams reads again from its bookmark.`);
+}
+
 export function bookmarkFromBlob(stream: string, blob: unknown, where: string): StreamBookmark {
   if (blob === null || typeof blob !== 'object' || Array.isArray(blob)) {
     throw new ConfigError('TAP_STATE_INVALID', `Expected \`${where}\` to be an object with the stream's bookmark, got ${JSON.stringify(blob)?.slice(0, 80)}.`);
@@ -24,10 +42,26 @@ export function bookmarkFromBlob(stream: string, blob: unknown, where: string): 
     bookmark.replicationKey = key;
     bookmark.value = value;
   }
+  Object.assign(bookmark, freshnessFromBlob(b));
   return bookmark;
 }
 
-export function parseSingerState(raw: unknown): Map<string, StreamBookmark> {
+/** The freshness positions of a bookmark blob (`deletes_covered_until`, `formulas_refreshed_at`); unreadable ones are dropped, which only costs a wider getDeleted range or an earlier refresh. */
+export function freshnessFromBlob(b: Record<string, unknown>): Pick<StreamBookmark, 'deletesCoveredUntil' | 'formulasRefreshedAt'> {
+  const deletes = normalizeTimestamp(b.deletes_covered_until);
+  const formulas = normalizeTimestamp(b.formulas_refreshed_at);
+  return { ...(deletes ? { deletesCoveredUntil: deletes } : {}), ...(formulas ? { formulasRefreshedAt: formulas } : {}) };
+}
+
+/** The freshness positions as both protocols' state blobs hold them. */
+export function freshnessToBlob(bookmark: StreamBookmark): Record<string, string> {
+  return {
+    ...(bookmark.deletesCoveredUntil ? { deletes_covered_until: bookmark.deletesCoveredUntil } : {}),
+    ...(bookmark.formulasRefreshedAt ? { formulas_refreshed_at: bookmark.formulasRefreshedAt } : {}),
+  };
+}
+
+export function parseSingerState(raw: unknown, warn: (message: string) => void = () => {}): Map<string, StreamBookmark> {
   const out = new Map<string, StreamBookmark>();
   if (raw === undefined || raw === null) return out;
   let value = raw as Record<string, unknown>;
@@ -36,13 +70,14 @@ export function parseSingerState(raw: unknown): Map<string, StreamBookmark> {
   const bookmarks = value.bookmarks ?? {};
   if (typeof bookmarks !== 'object' || bookmarks === null || Array.isArray(bookmarks)) throw new ConfigError('TAP_STATE_INVALID', 'Expected `bookmarks` in the state to be an object keyed by stream name.');
   for (const [stream, blob] of Object.entries(bookmarks)) out.set(stream, bookmarkFromBlob(stream, blob, `bookmarks.${stream}`));
+  warnForeignJobs(Object.entries(bookmarks), warn);
   return out;
 }
 
 /** One stream's bookmark as singer-io, Meltano SDK tooling and this tap all read it. */
 export function encodeSingerBookmark(bookmark: StreamBookmark): Record<string, unknown> {
   if (bookmark.replicationKey && bookmark.value) {
-    return { [bookmark.replicationKey]: bookmark.value, replication_key: bookmark.replicationKey, replication_key_value: bookmark.value };
+    return { [bookmark.replicationKey]: bookmark.value, replication_key: bookmark.replicationKey, replication_key_value: bookmark.value, ...freshnessToBlob(bookmark) };
   }
-  return bookmark.complete ? { complete: true } : {};
+  return bookmark.complete ? { complete: true } : { ...freshnessToBlob(bookmark) };
 }
