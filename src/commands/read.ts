@@ -88,10 +88,10 @@ export async function runRead(ctx: CommandContext, options: ReadCommandOptions):
     log: (level, message) => ctx.logger.log(level, message),
     envelope: (stream) => encoder.envelope(stream),
   };
-  const freshness = setUpFreshness(client, config, streams);
   const rest = createRestReader(client, settings);
   const bulk1 = bulk1Api(createBulk1Reader(client, { ...settings, chunkConcurrency: config.resultPageConcurrency, ...(config.pkChunkSize ? { pkChunking: { chunkSize: config.pkChunkSize } } : {}) }, asyncJobs, rest));
   const apis = [bulk2Api(createBulkReader(client, settings, jobs)), restApi(rest)];
+  const freshness = setUpFreshness(client, config, streams);
   const events = runSync({
     streams: freshness.streams,
     modes: freshness.modes,

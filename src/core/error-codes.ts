@@ -91,6 +91,11 @@ const ENTRIES: Readonly<Record<string, Entry>> = {
   SF_BULK_JOB_FAILED: ['salesforce', 'Salesforce failed the Bulk job: the message gives its reason; timeouts shrink the window and retry.', FAULTS],
   TAP_BULK_JOB_ABORTED: ['salesforce', 'Someone aborted the Bulk job in the org: run the sync again.', FAULTS],
   TAP_BULK_JOB_TIMEOUT: ['transient', 'Raise `bulk_job_timeout_seconds` or narrow `stream_slice_step`.', CONFIG],
+  SF_InvalidSessionId: ['auth', 'Bulk API 1.0 refused the session and logging in again did not help: check that the user and the app are still active.', AUTH],
+  SF_ExceededQuota: ['quota', 'The org\'s daily Bulk API batches (PK chunks count) or API requests are used up: the next run resumes from the last STATE.', FAULTS],
+  SF_InvalidJob: ['salesforce', 'Bulk API 1.0 refused the job: the message names the object or setting; `api_type` auto reads through Bulk API 2.0 instead.', FAULTS],
+  SF_InvalidBatch: ['salesforce', 'Bulk API 1.0 refused a batch or its results: the message gives the reason.', FAULTS],
+  TAP_BULK1_BATCH_FAILED: ['salesforce', 'Salesforce failed a Bulk API 1.0 batch: the message gives its reason; a smaller `pk_chunk_size` helps with timeouts.', FAULTS],
 
   // Change data capture through the Pub/Sub API.
   SF_PUBSUB_UNAUTHENTICATED: ['auth', 'The Pub/Sub API refused the session: check that the user has "API Enabled" and the app the needed scopes.', AUTH],

@@ -61,9 +61,6 @@ export function createSessionManager(authenticator: Authenticator, options: { ma
   };
 }
 
-/** Bulk API 1.0 takes the session in `X-SFDC-Session` and says it is invalid with 400 InvalidSessionId. */
-const ASYNC_API = /^https?:\/\/[^/]+\/services\/async\//;
-
 /**
  * Authorizes every request with the current session and renews it when the resolution table says
  * so (401 INVALID_SESSION_ID; Bulk API 1.0's 400 InvalidSessionId), then replays the request. A
@@ -75,12 +72,12 @@ const ASYNC_API = /^https?:\/\/[^/]+\/services\/async\//;
 export function withSession(sessions: SessionManager, relogins = DEFAULTS.reloginsPerRequest): Wrapper {
   return (next) => async (request) => {
     const api = apiOfUrl(request.url);
-    const isAsync = ASYNC_API.test(request.url);
     let session = await sessions.current(request.signal);
     for (let renewed = 0; ; renewed += 1) {
-      const credentials = isAsync ? { 'x-sfdc-session': session.accessToken } : { authorization: `Bearer ${session.accessToken}` };
-      const response = await next({ ...request, headers: { ...request.headers, ...credentials } });
-      if (response.status !== 401 && !(isAsync && response.status === 400)) return response;
+      // Bulk API 1.0 takes the session in X-SFDC-Session and says it is invalid with 400 InvalidSessionId.
+      const auth = api === 'bulk1' ? { 'x-sfdc-session': session.accessToken } : { authorization: `Bearer ${session.accessToken}` };
+      const response = await next({ ...request, headers: { ...request.headers, ...auth } });
+      if (response.status !== 401 && !(api === 'bulk1' && response.status === 400)) return response;
       const text = await readBodyText(response);
       const errorCode = parseErrorBody(text)?.[0]?.errorCode;
       // Replayed even when not idempotent: Salesforce refused it before doing anything.
