@@ -10,12 +10,6 @@ import { buildCustomQueryStreams } from '../catalog/custom-query.js';
 import { resolveSelection, selectAll, type StreamChoice } from '../catalog/select.js';
 import type { SelectedStream, StreamDefinition } from '../catalog/types.js';
 import { ConfigError, EXIT_PARTIAL } from '../core/errors.js';
-import { parseAirbyteCatalog } from '../protocol/airbyte/catalog.js';
-import { AirbyteEncoder } from '../protocol/airbyte/encoder.js';
-import { parseAirbyteState } from '../protocol/airbyte/state.js';
-import { parseSingerCatalog } from '../protocol/singer/catalog.js';
-import { SingerEncoder } from '../protocol/singer/encoder.js';
-import { parseSingerState } from '../protocol/singer/state.js';
 import type { SalesforceClient } from '../salesforce/client.js';
 import { BulkJobRegistry } from '../salesforce/bulk2/jobs.js';
 import type { Logger } from '../io/logger.js';
@@ -49,7 +43,7 @@ async function readJson(path: string, what: 'catalog' | 'state'): Promise<unknow
 async function selectStreams(ctx: CommandContext, client: SalesforceClient, catalogPath: string | undefined): Promise<SelectedStream[]> {
   if (!catalogPath) return selectAll(await discoverDefinitions(ctx));
   const raw = await readJson(catalogPath, 'catalog');
-  const choices: StreamChoice[] = ctx.protocol === 'airbyte' ? parseAirbyteCatalog(raw) : parseSingerCatalog(raw, { selectFieldsByDefault: ctx.config.selectFieldsByDefault });
+  const choices: StreamChoice[] = ctx.protocol.parseCatalog(raw, { selectFieldsByDefault: ctx.config.selectFieldsByDefault });
   const options = describeOptions(ctx, () => true);
   const chosen = new Set(choices.map((c) => c.name));
   const queries = ctx.config.customQueries.filter((q) => chosen.has(q.name));
@@ -64,7 +58,7 @@ async function selectStreams(ctx: CommandContext, client: SalesforceClient, cata
 async function loadBookmarks(ctx: CommandContext, statePath: string | undefined): Promise<Map<string, StreamBookmark>> {
   if (!statePath) return new Map();
   const raw = await readJson(statePath, 'state');
-  return ctx.protocol === 'airbyte' ? parseAirbyteState(raw) : parseSingerState(raw);
+  return ctx.protocol.parseState(raw);
 }
 
 /**
@@ -92,7 +86,7 @@ export async function runRead(ctx: CommandContext, options: ReadCommandOptions):
   const syncStart = new Date(Math.floor(Date.now() / 1000) * 1000);
   const jobs = new BulkJobRegistry();
   const log = (level: 'debug' | 'info' | 'warn' | 'error', message: string) => ctx.logger.log(level, message);
-  const encoder = ctx.protocol === 'airbyte' ? new AirbyteEncoder(log) : new SingerEncoder(bookmarks, log);
+  const encoder = ctx.protocol.createEncoder({ bookmarks, log });
   const settings: ReaderSettings = {
     maxRecords: config.maxRecords,
     restBatchSize: config.restBatchSize,

@@ -5,6 +5,7 @@
  * Bulk API 2.0 code talk to this interface only.
  */
 import { TapError, type ErrorKind } from '../core/errors.js';
+import type { Session } from './auth/types.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
@@ -50,6 +51,10 @@ export interface SalesforceClient {
   json<T>(path: string, options?: RequestOptions): Promise<T>;
   /** A streamed request (Bulk results). Session refresh and retries apply before the first byte. */
   stream(path: string, options?: RequestOptions): Promise<StreamedResponse>;
+  /** The current session, for APIs outside HTTP (the Pub/Sub API's gRPC metadata). */
+  session?(signal?: AbortSignal): Promise<Session>;
+  /** Logs in again after another API refused `stale` (a gRPC UNAUTHENTICATED). */
+  renewSession?(stale: Session, signal?: AbortSignal): Promise<Session>;
   /** The latest API usage seen in `Sforce-Limit-Info`, if any response carried it yet. */
   apiUsage(): ApiUsage | undefined;
 }

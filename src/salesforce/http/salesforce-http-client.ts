@@ -57,6 +57,14 @@ export class SalesforceHttpClient implements SalesforceClient {
     return (this.#sessions.latest()?.instanceUrl ?? this.#instanceUrl).replace(/\/+$/, '');
   }
 
+  session(signal?: AbortSignal): Promise<Session> {
+    return this.#sessions.current(signal);
+  }
+
+  renewSession(stale: Session, signal?: AbortSignal): Promise<Session> {
+    return this.#sessions.renew(stale, signal);
+  }
+
   apiUsage(): ApiUsage | undefined {
     return this.#usage === undefined ? undefined : { ...this.#usage, usedThisRun: this.#calls };
   }
