@@ -35,19 +35,34 @@ export interface EmulatedOrg extends Org {
   /** Counts the changes clients made (create, update, delete): what was read at one revision reads the same while it lasts. */
   revision(): number;
   /**
+   * Makes the integration user (the row every session logs in as) carry the login's username and
+   * the names derived from it, so that the identity documents and `SELECT Username FROM User` agree.
+   */
+  setIntegrationUser(username: string): void;
+  /**
    * Calls `listener` after every commit (create, update, delete), whichever API made it, in
    * commit order; returns the function that stops it.
    */
   onCommit(listener: CommitListener): () => void;
 }
 
-export function createOrg(options: OrgOptions & { anchorMs?: number; objects?: ObjectSpec[] }): EmulatedOrg {
+export function createOrg(options: OrgOptions & { anchorMs?: number; objects?: ObjectSpec[]; organizationName?: string }): EmulatedOrg {
   const now = options.now ?? Date.now;
   const specs = options.objects ?? OBJECTS;
   const anchorMs = options.anchorMs ?? DEFAULT_ANCHOR;
   const table = buildTable(specs, options.records, options.seed, anchorMs);
   const commits = new CommitLog();
-  const orgId = '00D5g000004Emul';
+  // describeGlobal lists objects in name order, as real orgs do.
+  const byName = [...specs].sort((a, b) => (a.name.toLowerCase() < b.name.toLowerCase() ? -1 : a.name.toLowerCase() > b.name.toLowerCase() ? 1 : 0));
+  // The org id is the Id of the Organization object's one row.
+  const orgId = makeId('00D', 0).slice(0, 15);
+  const organization = table.objectOf('organization');
+  if (organization) {
+    table.seedRow(organization, 0, {
+      Name: options.organizationName ?? 'Emulated Org', InstanceName: 'NA1', IsSandbox: false, OrganizationType: 'Enterprise Edition',
+      NamespacePrefix: null, TrialExpirationDate: null, Division: null, PrimaryContact: null,
+    });
+  }
   const userState = table.objectOf('user');
   const userId = userState ? makeId(userState.spec.keyPrefix!, 0) : makeId('005', 0);
   let lastTick = 0;
@@ -73,6 +88,11 @@ export function createOrg(options: OrgOptions & { anchorMs?: number; objects?: O
   const requireObject = (sobject: string): ObjectState => {
     const o = table.objectOf(sobject);
     if (!o || o.spec.queryable === false) throw new OrgError('NOT_FOUND', 'The requested resource does not exist', 404);
+    return o;
+  };
+  const requireWritable = (sobject: string, verb: 'inserted' | 'updated' | 'deleted'): ObjectState => {
+    const o = requireObject(sobject);
+    if (o.spec.readOnly) throw new OrgError('INVALID_TYPE_FOR_OPERATION', `entity type cannot be ${verb}: ${o.spec.name}`, 400);
     return o;
   };
   const requireRow = (o: ObjectState, id: string): number => {
@@ -124,7 +144,7 @@ export function createOrg(options: OrgOptions & { anchorMs?: number; objects?: O
     userId,
     anchorMs,
     describeGlobal(version = DEFAULT_API_VERSION) {
-      return { encoding: 'UTF-8', maxBatchSize: 200, sobjects: specs.map((s) => globalEntry(s, version)) };
+      return { encoding: 'UTF-8', maxBatchSize: 200, sobjects: byName.map((s) => globalEntry(s, version)) };
     },
     describe(name, version = DEFAULT_API_VERSION) {
       const o = table.objectOf(name);
@@ -135,6 +155,16 @@ export function createOrg(options: OrgOptions & { anchorMs?: number; objects?: O
     },
     // Purges change what queryAll returns without a commit (no change event reports them).
     revision: () => commits.sequence + purges,
+    setIntegrationUser(username) {
+      if (!userState) return;
+      const local = username.split('@')[0] ?? username;
+      const [first = 'Integration', last = 'User'] = local.split(/[._-]+/).filter(Boolean).map((w) => w.charAt(0).toUpperCase() + w.slice(1));
+      table.seedRow(userState, 0, {
+        Username: username, Email: username.includes('@') ? username : `${username}@example.com`, FirstName: first, LastName: last,
+        Name: `${first} ${last}`, Alias: `${first.slice(0, 1)}${last}`.toLowerCase().slice(0, 8), CommunityNickname: local.slice(0, 40), IsActive: true,
+        UserType: 'Standard', TimeZoneSidKey: 'America/Los_Angeles', LocaleSidKey: 'en_US', LanguageLocaleKey: 'en_US',
+      });
+    },
     onCommit: (listener) => commits.listen(listener),
     rowCount(sobject) {
       const o = table.objectOf(sobject);
@@ -148,7 +178,7 @@ export function createOrg(options: OrgOptions & { anchorMs?: number; objects?: O
       return Object.fromEntries(o.fields.map((f, i) => [f.name, values[i] ?? null]));
     },
     create(sobject, fields) {
-      const o = requireObject(sobject);
+      const o = requireWritable(sobject, 'inserted');
       const given = checkFields(o, fields, 'create');
       const missing = o.fields.filter((f) => f.nillable === false && f.type !== 'boolean' && f.createable !== false && f.type !== 'id' && f.name !== 'OwnerId' && !given.some(([i]) => o.fields[i] === f));
       if (missing.length > 0) throw new OrgError('REQUIRED_FIELD_MISSING', `Required fields are missing: [${missing.map((f) => f.name).join(', ')}]`, 400, missing.map((f) => f.name));
@@ -171,7 +201,7 @@ export function createOrg(options: OrgOptions & { anchorMs?: number; objects?: O
       return { id };
     },
     update(sobject, id, fields) {
-      const o = requireObject(sobject);
+      const o = requireWritable(sobject, 'updated');
       const row = requireRow(o, id);
       if (isDeleted(o, row)) throw new OrgError('ENTITY_IS_DELETED', 'entity is deleted', 400);
       const given = checkFields(o, fields, 'update');
@@ -182,7 +212,7 @@ export function createOrg(options: OrgOptions & { anchorMs?: number; objects?: O
       write(o, row, record, { changeType: 'update', fields: given.map(([f]) => f), at });
     },
     delete(sobject, id) {
-      const o = requireObject(sobject);
+      const o = requireWritable(sobject, 'deleted');
       const row = requireRow(o, id);
       if (isDeleted(o, row)) throw new OrgError('ENTITY_IS_DELETED', 'entity is deleted', 400);
       deleteRow(o, row);

@@ -56,6 +56,8 @@ export interface OrgTable {
   describeFor(o: ObjectState, version: string): SObjectDescribe;
   /** The sorted field's value of base row `row` (binary search over generated history). */
   sortedValueAt(o: ObjectState, row: number): number;
+  /** Gives a generated row fixed values (the org's own row, the logged-in user): no commit, no new stamp. */
+  seedRow(o: ObjectState, row: number, values: Record<string, FieldValue>): void;
 }
 
 export function buildTable(specs: readonly ObjectSpec[], records: number, seed: number, anchorMs: number): OrgTable {
@@ -135,7 +137,8 @@ export function buildTable(specs: readonly ObjectSpec[], records: number, seed: 
         for (const f of other.fields) {
           for (const target of f.referenceTo ?? []) {
             const list = childrenByParent.get(target) ?? [];
-            list.push({ childSObject: other.spec.name, field: f.name, relationshipName: childRelationshipName(other.spec) });
+            const taken = new Set(list.map((c) => c.relationshipName ?? ''));
+            list.push({ childSObject: other.spec.name, field: f.name, relationshipName: childRelationshipName(other.spec, f, target, taken) });
             childrenByParent.set(target, list);
           }
         }
@@ -164,5 +167,13 @@ export function buildTable(specs: readonly ObjectSpec[], records: number, seed: 
       return d;
     },
     sortedValueAt: (o, row) => modstampOf(ctx, o.index, o.baseCount, row),
+    seedRow(o, row, values) {
+      const record = [...(o.overlay.get(row) ?? o.fields.map((_, f) => value(o, row, f)))];
+      for (const [name, v] of Object.entries(values)) {
+        const f = o.fieldIndex.get(name.toLowerCase());
+        if (f !== undefined) record[f] = v;
+      }
+      o.overlay.set(row, record);
+    },
   };
 }

@@ -2,11 +2,11 @@ import { resolveAsyncRoute } from './bulk1/routes.js';
 import { handleAbortJob, handleCreateJob, handleDeleteJob, handleGetJob, handleListJobs, handleResultPages, handleResults } from './bulk-routes.js';
 import { handleCompositeBatch } from './composite.js';
 import { handleEmptyRecycleBin, handleHardDelete } from './control.js';
+import { handleIdentity, handleUserInfo } from './identity.js';
 import type { HostKind } from './journal.js';
 import { handleAuthorize, handleToken } from './oauth.js';
 import * as rest from './rest.js';
 import { handleSoapLogin } from './soap-login.js';
-import { handleUserInfo } from './userinfo.js';
 import type { Handler } from './state.js';
 
 interface RouteDef {
@@ -124,11 +124,19 @@ export function resolveRoute(host: HostKind, method: string, path: string, minVe
       ? { name: 'oauth.token', handler: handleToken, params: {}, data: false }
       : { name: 'method-not-allowed', params: {}, data: false, status: 405, allowed: ['POST'] };
   }
-  if (path === '/services/oauth2/userinfo') {
-    return { name: 'oauth.userinfo', handler: handleUserInfo, params: {}, data: false };
-  }
   if (path === '/services/oauth2/authorize') {
     return { name: 'oauth.authorize', handler: handleAuthorize, params: {}, data: false };
+  }
+  if (path === '/services/oauth2/userinfo' || path === '/services/oauth2/userinfo/') {
+    return method === 'GET' || method === 'POST'
+      ? { name: 'identity.userinfo', handler: handleUserInfo, params: {}, data: false }
+      : { name: 'method-not-allowed', params: {}, data: false, status: 405, allowed: ['GET', 'POST'] };
+  }
+  const identity = new RegExp(`^/id/${ID}/${ID}/?$`).exec(path);
+  if (identity) {
+    return method === 'GET' || method === 'POST'
+      ? { name: 'identity.id', handler: handleIdentity, params: { orgId: identity[1]!, userId: identity[2]! }, data: false }
+      : { name: 'method-not-allowed', params: {}, data: false, status: 405, allowed: ['GET', 'POST'] };
   }
   const soap = /^\/services\/Soap\/([uc])\/(\d+)\.0(?:\/[A-Za-z0-9]+)?\/?$/.exec(path);
   if (soap) {

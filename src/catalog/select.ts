@@ -3,7 +3,8 @@
  * chose; this resolves them against a fresh discovery (the org may have changed since).
  */
 import { ConfigError } from '../core/errors.js';
-import type { ReplicationMethod, SelectedStream, StreamDefinition } from './types.js';
+import { resolveOverride } from './schema-overrides.js';
+import type { FieldOverride, ReplicationMethod, SelectedStream, StreamDefinition } from './types.js';
 
 export interface StreamChoice {
   name: string;
@@ -11,6 +12,10 @@ export interface StreamChoice {
   fields?: string[];
   method: ReplicationMethod;
   replicationKey?: string;
+  /** The name the catalog wants messages to carry (Singer `stream_alias`). */
+  alias?: string;
+  /** The catalog's schema of each property, where it gives one: it governs what is sent. */
+  schemas?: Record<string, unknown>;
 }
 
 export function resolveSelection(choices: StreamChoice[], definitions: StreamDefinition[]): SelectedStream[] {
@@ -24,7 +29,10 @@ export function resolveSelection(choices: StreamChoice[], definitions: StreamDef
     const known = new Set(definition.fields.map((f) => f.name));
     const unknown = (choice.fields ?? []).filter((f) => !known.has(f));
     if (unknown.length > 0) {
-      throw new ConfigError('TAP_CATALOG_UNKNOWN_FIELD', `Stream ${choice.name} selects field(s) that no longer exist: ${unknown.join(', ')}. Run discover again.`);
+      throw new ConfigError(
+        'TAP_CATALOG_UNKNOWN_FIELD',
+        `Stream ${choice.name} selects field(s) the Salesforce object does not have: ${unknown.join(', ')}. A field removed in Salesforce needs a new discover; a property added to the catalog's schema (a Meltano \`schema:\` extra) cannot add a field: deselect or remove it.`,
+      );
     }
     let method = choice.method;
     let replicationKey = choice.replicationKey ?? definition.replicationKey;
@@ -39,7 +47,20 @@ export function resolveSelection(choices: StreamChoice[], definitions: StreamDef
     for (const key of definition.keyProperties) wanted.add(key);
     if (method === 'INCREMENTAL' && replicationKey) wanted.add(replicationKey);
     const fields = definition.fields.map((f) => f.name).filter((f) => wanted.has(f));
-    return { definition, fields, method, ...(method === 'INCREMENTAL' && replicationKey ? { replicationKey } : {}) };
+    const overrides: Record<string, FieldOverride> = {};
+    for (const field of definition.fields) {
+      const requested = choice.schemas?.[field.name];
+      const override = requested !== undefined && wanted.has(field.name) ? resolveOverride(choice.name, field, requested) : undefined;
+      if (override) overrides[field.name] = override;
+    }
+    return {
+      definition,
+      fields,
+      method,
+      ...(method === 'INCREMENTAL' && replicationKey ? { replicationKey } : {}),
+      ...(choice.alias !== undefined && choice.alias !== choice.name ? { alias: choice.alias } : {}),
+      ...(Object.keys(overrides).length > 0 ? { overrides } : {}),
+    };
   });
 }
 

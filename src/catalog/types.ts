@@ -69,9 +69,22 @@ export interface StreamDefinition {
 
 export type ReplicationMethod = 'FULL_TABLE' | 'INCREMENTAL';
 
+/** How a value is rewritten to follow the catalog's schema of its field. */
+export type ValueCast = 'none' | 'to-string' | 'date-to-datetime';
+
+/** A field whose catalog schema differs from the discovered one: what to send as its schema, and how its values change. */
+export interface FieldOverride {
+  schema: JsonSchema;
+  cast: ValueCast;
+}
+
 /** One stream as a catalog selects it for a read. */
 export interface SelectedStream {
   definition: StreamDefinition;
+  /** The name messages give the stream (Singer `stream_alias`); state keeps `definition.name`. */
+  alias?: string | undefined;
+  /** Selected fields whose catalog schema differs from the discovered one. */
+  overrides?: Record<string, FieldOverride> | undefined;
   /** Selected columns (always including key and replication key), in definition order. */
   fields: string[];
   method: ReplicationMethod;

@@ -175,8 +175,10 @@ function parseAuthLogin(rest: string[]): Invocation {
     .option('timeout', { type: 'number', default: 300 })
     .option('browser', { type: 'boolean', default: true })
     .option('debug', { type: 'boolean', default: false })
+    .option('help', { type: 'boolean', alias: 'h' })
     .parseSync();
   if (args._.length > 0) throw argumentError(`Unexpected argument \`${String(args._[0])}\``);
+  if (args.help) return { protocol: singerProtocol, command: 'help', debug: args.debug === true };
   const clientId = required(args['client-id'], 'client-id', 'auth login');
   if (args.sandbox && args['login-url'] !== undefined) throw argumentError('Give either --sandbox or --login-url, not both');
   if (args.port !== undefined && args['redirect-uri'] !== undefined) throw argumentError('Give either --port or --redirect-uri, not both');

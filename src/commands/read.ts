@@ -3,13 +3,13 @@
  * describes, load the state, run the sync and write its events through the protocol's encoder.
  * Bulk jobs this run created are aborted when it fails or is interrupted.
  */
-import { readFile } from 'node:fs/promises';
 import { describeObjects } from '../catalog/discover.js';
 import { buildStreamDefinition } from '../catalog/build-stream.js';
 import { buildCustomQueryStreams } from '../catalog/custom-query.js';
 import { resolveSelection, selectAll, type StreamChoice } from '../catalog/select.js';
 import type { SelectedStream, StreamDefinition } from '../catalog/types.js';
-import { ConfigError, EXIT_PARTIAL } from '../core/errors.js';
+import { EXIT_PARTIAL } from '../core/errors.js';
+import { readJsonInput } from '../core/json-input.js';
 import type { SalesforceClient } from '../salesforce/client.js';
 import { BulkJobRegistry } from '../salesforce/bulk2/jobs.js';
 import type { Logger } from '../io/logger.js';
@@ -25,24 +25,9 @@ import { runSync } from '../sync/run-sync.js';
 import { describeOptions, discoverDefinitions } from './discover.js';
 import type { CommandContext, ReadCommandOptions } from './context.js';
 
-async function readJson(path: string, what: 'catalog' | 'state'): Promise<unknown> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    throw new ConfigError(what === 'catalog' ? 'TAP_CATALOG_UNREADABLE' : 'TAP_STATE_UNREADABLE', `Cannot read the ${what} file ${path}: ${(error as Error).message}`);
-  }
-  if (text.trim() === '') return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new ConfigError(what === 'catalog' ? 'TAP_CATALOG_INVALID_JSON' : 'TAP_STATE_INVALID_JSON', `The ${what} file ${path} is not valid JSON.`);
-  }
-}
-
 async function selectStreams(ctx: CommandContext, client: SalesforceClient, catalogPath: string | undefined): Promise<SelectedStream[]> {
   if (!catalogPath) return selectAll(await discoverDefinitions(ctx));
-  const raw = await readJson(catalogPath, 'catalog');
+  const raw = await readJsonInput({ kind: 'catalog', path: catalogPath });
   const choices: StreamChoice[] = ctx.protocol.parseCatalog(raw, { selectFieldsByDefault: ctx.config.selectFieldsByDefault });
   const options = describeOptions(ctx, () => true);
   const chosen = new Set(choices.map((c) => c.name));
@@ -57,8 +42,8 @@ async function selectStreams(ctx: CommandContext, client: SalesforceClient, cata
 
 async function loadBookmarks(ctx: CommandContext, statePath: string | undefined): Promise<Map<string, StreamBookmark>> {
   if (!statePath) return new Map();
-  const raw = await readJson(statePath, 'state');
-  return ctx.protocol.parseState(raw);
+  const raw = await readJsonInput({ kind: 'state', path: statePath });
+  return ctx.protocol.parseState(raw, (message) => ctx.logger.warn(message));
 }
 
 /**
@@ -86,7 +71,7 @@ export async function runRead(ctx: CommandContext, options: ReadCommandOptions):
   const syncStart = new Date(Math.floor(Date.now() / 1000) * 1000);
   const jobs = new BulkJobRegistry();
   const log = (level: 'debug' | 'info' | 'warn' | 'error', message: string) => ctx.logger.log(level, message);
-  const encoder = ctx.protocol.createEncoder({ bookmarks, log });
+  const encoder = ctx.protocol.createEncoder({ bookmarks, log, streams, activateVersion: config.activateVersion });
   const settings: ReaderSettings = {
     maxRecords: config.maxRecords,
     restBatchSize: config.restBatchSize,

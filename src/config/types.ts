@@ -51,6 +51,8 @@ export interface TapConfig {
   /** With `formulaFields: 'refresh'`: a stream with formula fields is re-read in full this often. */
   formulaRefreshSeconds: number;
   selectFieldsByDefault: boolean;
+  /** Singer: full-table streams send ACTIVATE_VERSION and a `version` on their records. */
+  activateVersion: boolean;
   /** Which API reads rows: Bulk 2.0 when it can (auto), always Bulk, or always REST. */
   api: ApiPreference;
   /** Bulk API 2.0 `maxRecords` per results page. */

@@ -58,6 +58,12 @@ export const DEFAULTS = {
   /** Re-login before Salesforce's default 2-hour session timeout would bite. */
   sessionMaxAgeMs: 90 * 60_000,
   /**
+   * Re-logins one request may ask for when Salesforce refuses its session: two, so a second
+   * expiry close behind the first (its new session revoked too) is survived, while a session
+   * refused right after a fresh login ends the run as an auth failure.
+   */
+  reloginsPerRequest: 2,
+  /**
    * JSON inputs (src/core/json-input.ts): the most bytes a config, catalog or state may hold (a
    * 10,000-object catalog is about 100 MiB), and the deepest nesting any of them may have (real
    * ones stay under 12 levels; unbounded depth overflows the stack of recursive validators).

@@ -5,7 +5,7 @@
  * member here, so commands never ask which protocol they speak.
  */
 import type { StreamChoice } from '../catalog/select.js';
-import type { StreamDefinition } from '../catalog/types.js';
+import type { SelectedStream, StreamDefinition } from '../catalog/types.js';
 import type { TapError } from '../core/errors.js';
 import type { LogLevel, RecordEnvelope, StreamBookmark, SyncEvent } from '../sync/events.js';
 
@@ -36,6 +36,10 @@ export interface SyncEncoderOptions {
   log: (level: LogLevel, message: string) => void;
   /** Wall clock in epoch ms; tests pin it. */
   now?: () => number;
+  /** The streams of the run, as the catalog selected them (aliases, schema overrides, methods). */
+  streams: readonly SelectedStream[];
+  /** Full-table streams announce their versions (Singer ACTIVATE_VERSION); the `activate_version` setting. */
+  activateVersion: boolean;
 }
 
 /** One HTTP request the client made, as a metrics line reports it. */
@@ -53,8 +57,8 @@ export interface ProtocolAdapter {
   configSources(values: readonly string[]): ConfigSource[];
   /** A catalog file's selection; a ConfigError naming the problem otherwise. */
   parseCatalog(raw: unknown, options: CatalogParseOptions): StreamChoice[];
-  /** A state file's bookmarks; `undefined` (empty file) and `null` are no state. */
-  parseState(raw: unknown): Map<string, StreamBookmark>;
+  /** A state file's bookmarks; `undefined` (empty file) and `null` are no state. What it cannot honour as written is told through `warn`. */
+  parseState(raw: unknown, warn: (message: string) => void): Map<string, StreamBookmark>;
   createEncoder(options: SyncEncoderOptions): SyncEncoder;
   /** What discovery prints. */
   encodeCatalog(definitions: StreamDefinition[]): string;

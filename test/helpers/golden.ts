@@ -22,11 +22,18 @@ function normalizeValue(value: unknown, runStart: number): unknown {
   return value;
 }
 
+/** A Singer message's `version` (RECORD, ACTIVATE_VERSION) is the run's clock; a record field of that name is data. */
+function normalizeMessage(message: Record<string, unknown>, runStart: number): unknown {
+  const out = normalizeValue(message, runStart) as Record<string, unknown>;
+  if (typeof message.version === 'number') out.version = '<version>';
+  return out;
+}
+
 /** One normalized JSON line per stdout line, in order. */
 export function normalizeMessageStream(stdout: string, runStart: number): string {
   return stdout
     .split('\n')
     .filter((line) => line !== '')
-    .map((line) => `${JSON.stringify(normalizeValue(JSON.parse(line), runStart))}\n`)
+    .map((line) => `${JSON.stringify(normalizeMessage(JSON.parse(line) as Record<string, unknown>, runStart))}\n`)
     .join('');
 }

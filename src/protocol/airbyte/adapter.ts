@@ -13,7 +13,7 @@ export const airbyteProtocol: ProtocolAdapter = {
   displayName: 'Airbyte',
   configSources: (values) => values.map(fileOrStdin),
   parseCatalog: (raw) => parseAirbyteCatalog(raw),
-  parseState: (raw) => parseAirbyteState(raw),
+  parseState: (raw, warn) => parseAirbyteState(raw, warn),
   createEncoder: ({ log, now }) => new AirbyteEncoder(log, now),
   encodeCatalog: (definitions) => encodeAirbyteLine(buildCatalogMessage({ streams: encodeAirbyteStreams(definitions) })),
   encodeConnectionStatus: (status, message) => encodeAirbyteLine(buildConnectionStatusMessage(status, message)),

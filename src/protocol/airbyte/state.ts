@@ -5,25 +5,28 @@
  */
 import { ConfigError } from '../../core/errors.js';
 import type { StreamBookmark } from '../../sync/events.js';
-import { bookmarkFromBlob, freshnessToBlob } from '../singer/state.js';
+import { bookmarkFromBlob, freshnessToBlob, warnForeignJobs } from '../singer/state.js';
 
 interface StreamState {
   stream_descriptor?: { name?: unknown };
   stream_state?: unknown;
 }
 
-export function parseAirbyteState(raw: unknown): Map<string, StreamBookmark> {
+export function parseAirbyteState(raw: unknown, warn: (message: string) => void = () => {}): Map<string, StreamBookmark> {
   const out = new Map<string, StreamBookmark>();
   if (raw === undefined || raw === null) return out;
+  const blobs: [string, unknown][] = [];
   const add = (s: StreamState, where: string) => {
     const name = s?.stream_descriptor?.name;
     if (typeof name !== 'string') throw new ConfigError('TAP_STATE_INVALID', `Expected \`${where}.stream_descriptor.name\` to be a string.`);
     if (s.stream_state === null || s.stream_state === undefined) return; // null: the stream was reset
     out.set(name, bookmarkFromBlob(name, s.stream_state, `${where}.stream_state`));
+    blobs.push([name, s.stream_state]);
   };
   const messages = Array.isArray(raw) ? raw : typeof raw === 'object' && ('type' in raw || 'stream' in raw || 'global' in raw) ? [raw] : undefined;
   if (!messages) {
     for (const [name, blob] of Object.entries(raw as Record<string, unknown>)) out.set(name, bookmarkFromBlob(name, blob, name));
+    warnForeignJobs(Object.entries(raw as Record<string, unknown>), warn);
     return out;
   }
   messages.forEach((m: unknown, i) => {
@@ -31,9 +34,13 @@ export function parseAirbyteState(raw: unknown): Map<string, StreamBookmark> {
     if (message?.stream) add(message.stream, `[${i}].stream`);
     else if (message?.global) (message.global.stream_states ?? []).forEach((s, j) => add(s, `[${i}].global.stream_states[${j}]`));
     else if (message?.data && typeof message.data === 'object') {
-      for (const [name, blob] of Object.entries(message.data as Record<string, unknown>)) out.set(name, bookmarkFromBlob(name, blob, `[${i}].data.${name}`));
+      for (const [name, blob] of Object.entries(message.data as Record<string, unknown>)) {
+        out.set(name, bookmarkFromBlob(name, blob, `[${i}].data.${name}`));
+        blobs.push([name, blob]);
+      }
     } else throw new ConfigError('TAP_STATE_INVALID', `Expected \`[${i}]\` of the state to have \`stream\`, \`global\` or \`data\`.`);
   });
+  warnForeignJobs(blobs, warn);
   return out;
 }
 

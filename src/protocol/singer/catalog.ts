@@ -74,7 +74,10 @@ export function parseSingerCatalog(raw: unknown, options: { selectFieldsByDefaul
     const selected = root.selected ?? stream.schema?.selected;
     if (!truthy(selected)) return;
     const fieldMeta = new Map(metadata.filter((m) => m?.breadcrumb?.length === 2).map((m) => [m.breadcrumb[1]!, m.metadata ?? {}]));
-    const names = new Set([...Object.keys(stream.schema?.properties ?? {}), ...fieldMeta.keys()]);
+    // The schema governs: a property removed from it is not sent, whatever its metadata says.
+    const properties = stream.schema?.properties;
+    const governed = properties !== undefined && properties !== null && typeof properties === 'object' && Object.keys(properties).length > 0;
+    const names = new Set(governed ? Object.keys(properties) : fieldMeta.keys());
     const fields = [...names].filter((name) => {
       const meta = fieldMeta.get(name) ?? {};
       if (meta.inclusion === 'automatic') return true;
@@ -92,7 +95,18 @@ export function parseSingerCatalog(raw: unknown, options: { selectFieldsByDefaul
     }
     const method = root['replication-method'] === 'FULL_TABLE' || root['forced-replication-method'] === 'FULL_TABLE' ? 'FULL_TABLE' : 'INCREMENTAL';
     const key = root['replication-key'];
-    choices.push({ name: id, fields, method, ...(typeof key === 'string' && key ? { replicationKey: key } : {}) });
+    const alias = stream.stream_alias;
+    if (alias !== undefined && alias !== null && (typeof alias !== 'string' || alias === '')) {
+      throw new ConfigError('TAP_CATALOG_INVALID', `Expected \`stream_alias\` of stream ${id} to be a non-empty string, got ${JSON.stringify(alias)}.`);
+    }
+    choices.push({
+      name: id,
+      fields,
+      method,
+      ...(typeof key === 'string' && key ? { replicationKey: key } : {}),
+      ...(typeof alias === 'string' ? { alias } : {}),
+      ...(governed ? { schemas: properties as Record<string, unknown> } : {}),
+    });
   });
   return choices;
 }

@@ -9,6 +9,24 @@ import type { StreamBookmark } from '../../sync/events.js';
 
 const KEYS = ['SystemModstamp', 'LastModifiedDate', 'CreatedDate', 'LoginTime'];
 
+/** What the Python Singer tap keeps of a Bulk API 1.0 job in flight; this tap cannot resume that job. */
+const FOREIGN_JOB_KEYS = ['JobID', 'BatchIDs', 'JobHighestBookmarkSeen'];
+
+/** Warns once about every stream whose state holds another tap's in-flight Bulk job. */
+export function warnForeignJobs(blobs: Iterable<[string, unknown]>, warn: (message: string) => void): void {
+  const streams: string[] = [];
+  const keys = new Set<string>();
+  for (const [stream, blob] of blobs) {
+    if (blob === null || typeof blob !== 'object') continue;
+    const found = FOREIGN_JOB_KEYS.filter((key) => key in blob);
+    if (found.length === 0) continue;
+    streams.push(stream);
+    for (const key of found) keys.add(key);
+  }
+  if (streams.length === 0) return;
+  warn(`The state holds a Bulk API 1.0 job of another tap (${[...keys].join(', ')}) for ${streams.join(', ')}: that job is not resumed; each of these streams reads again from its bookmark.`);
+}
+
 export function bookmarkFromBlob(stream: string, blob: unknown, where: string): StreamBookmark {
   if (blob === null || typeof blob !== 'object' || Array.isArray(blob)) {
     throw new ConfigError('TAP_STATE_INVALID', `Expected \`${where}\` to be an object with the stream's bookmark, got ${JSON.stringify(blob)?.slice(0, 80)}.`);
@@ -43,7 +61,7 @@ export function freshnessToBlob(bookmark: StreamBookmark): Record<string, string
   };
 }
 
-export function parseSingerState(raw: unknown): Map<string, StreamBookmark> {
+export function parseSingerState(raw: unknown, warn: (message: string) => void = () => {}): Map<string, StreamBookmark> {
   const out = new Map<string, StreamBookmark>();
   if (raw === undefined || raw === null) return out;
   let value = raw as Record<string, unknown>;
@@ -52,6 +70,7 @@ export function parseSingerState(raw: unknown): Map<string, StreamBookmark> {
   const bookmarks = value.bookmarks ?? {};
   if (typeof bookmarks !== 'object' || bookmarks === null || Array.isArray(bookmarks)) throw new ConfigError('TAP_STATE_INVALID', 'Expected `bookmarks` in the state to be an object keyed by stream name.');
   for (const [stream, blob] of Object.entries(bookmarks)) out.set(stream, bookmarkFromBlob(stream, blob, `bookmarks.${stream}`));
+  warnForeignJobs(Object.entries(bookmarks), warn);
   return out;
 }
 

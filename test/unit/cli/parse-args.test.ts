@@ -40,6 +40,10 @@ describe('parseArgs', () => {
     });
   });
 
+  it('answers auth login --help with the usage, not an argument error', () => {
+    expect(parseArgs(['auth', 'login', '--help'])).toMatchObject({ command: 'help' });
+  });
+
   it.each([
     [['auth', 'login']],
     [['auth', 'logout', '--client-id', 'a']],

@@ -5,7 +5,7 @@ describe('Singer record_count counters', () => {
   it('go out per stream at most every 30 s and at stream end, each the count since the last', () => {
     let now = 0;
     const lines: string[] = [];
-    const encoder = new SingerEncoder(new Map(), (level, message) => lines.push(`${level.toUpperCase()} ${message}`), () => now);
+    const encoder = new SingerEncoder({ bookmarks: new Map(), log: (level, message) => lines.push(`${level.toUpperCase()} ${message}`), now: () => now });
     const records = (stream: string, count: number) => encoder.encode({ kind: 'records', stream, batch: { count, objects: Array.from({ length: count }, (_, i) => ({ Id: `${stream}${i}` })) } });
     records('Account', 10);
     now = 10_000;

@@ -40,7 +40,7 @@ describe('RECORD messages', () => {
 
   it.each([
     ['Airbyte', () => new AirbyteEncoder(log)],
-    ['Singer', () => new SingerEncoder(new Map(), log)],
+    ['Singer', () => new SingerEncoder({ bookmarks: new Map(), log })],
   ])('%s: the same bytes from typed records, from JSON lines and from lines the byte path wrote inside the envelope', (_name, make) => {
     const encoder = make();
     const objects = decodeAll(spec);
