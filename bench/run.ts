@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: the tap against the emulator, side by side with the byte ceiling and jsforce.
  *
- *   node dist/bench/run.js [--records 1000000] [--big 5000000] [--only read,ceiling,jsforce,pages,discover]
+ *   node dist/bench/run.js [--records 1000000] [--big 5000000] [--only read,ceiling,jsforce,pages,discover,engines]
+ *                          [--engine-records 1000000] (row 3: one object's initial load per read engine, engines.ts)
  *                          [--cpu-prof DIR]   (the tap's runs write V8 CPU profiles to DIR)
  *                          [--node PATH]      (the whole benchmark runs again on this Node binary)
  *
@@ -27,6 +28,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { request } from 'undici';
 import { createPageDecoder } from '../src/sync/records/page-decoder.js';
+import { engines } from './engines.js';
 import type { ValueKind } from '../src/catalog/types.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -67,6 +69,8 @@ interface Result {
 
 interface Options {
   records: number;
+  /** Row 3's object size (default 1M: 10M rows take over 10 minutes per engine on 2 shared CPUs). */
+  engineRecords: number;
   big?: number;
   only: Set<string>;
   cpuProf?: string;
@@ -80,10 +84,10 @@ function args(): Options {
     const i = argv.indexOf(`--${name}`);
     return i >= 0 ? argv[i + 1] : undefined;
   };
-  const only = new Set((get('only') ?? 'read,ceiling,jsforce,pages,discover').split(','));
+  const only = new Set((get('only') ?? 'read,ceiling,jsforce,pages,discover,engines').split(','));
   const big = get('big');
   const cpuProf = get('cpu-prof');
-  return { records: Number(get('records') ?? 1_000_000), ...(big ? { big: Number(big) } : {}), ...(cpuProf ? { cpuProf } : {}), ...(get('node') ? { node: get('node') } : {}), only };
+  return { records: Number(get('records') ?? 1_000_000), engineRecords: Number(get('engine-records') ?? 1_000_000), ...(big ? { big: Number(big) } : {}), ...(cpuProf ? { cpuProf } : {}), ...(get('node') ? { node: get('node') } : {}), only };
 }
 
 async function startEmulator(extra: string[]): Promise<{ info: EmulatorInfo; child: ChildProcess }> {
@@ -410,6 +414,10 @@ async function main(): Promise<void> {
     }
   }
   if (options.only.has('pages')) results.push(...(await pages(dir)));
+  if (options.only.has('engines')) {
+    const catalogFor = async (info: EmulatorInfo, config: string) => tapCatalogs(dir, config, (await benchColumns(await login(info))).map((c) => c.name)).singer;
+    results.push(...(await engines(dir, options.engineRecords, { startEmulator, catalogFor, runTap })));
+  }
   if (options.only.has('discover')) results.push(await discovery(dir));
 
   const ceil = results.find((r) => r.name.startsWith('ceiling'));

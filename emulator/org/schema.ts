@@ -160,7 +160,7 @@ export const OBJECTS: ObjectSpec[] = [
     name: 'AccountHistory', keyPrefix: '017', label: 'Account History', ratio: 0, minRows: 40, associateEntityType: 'History', associateParentEntity: 'Account',
     fields: [
       idField(), isDeleted(),
-      { name: 'AccountId', type: 'reference', referenceTo: ['Account'], relationshipName: 'Account', createable: false, updateable: false },
+      { name: 'AccountId', type: 'reference', referenceTo: ['Account'], relationshipName: 'Account', nillable: false, createable: false, updateable: false },
       { name: 'Field', type: 'picklist', length: 255, picklist: ['Name', 'Industry', 'created'], createable: false, updateable: false },
       { name: 'OldValue', type: 'anyType', createable: false, updateable: false },
       { name: 'NewValue', type: 'anyType', createable: false, updateable: false },

@@ -88,6 +88,11 @@ export interface EmulatorSettings {
   bulkResultCacheMb: number;
   /** Rows per Bulk API 1.0 query result file (Salesforce cuts result files at 1 GB). */
   bulk1ResultFileRows: number;
+  /**
+   * Chunks of one PK-chunked Bulk API 1.0 job processed at once, each taking `bulkJobDelayMs`;
+   * the others wait `Queued` (an assumption: Salesforce documents no number).
+   */
+  bulk1ParallelChunks: number;
   /** Honour `Accept-Encoding: gzip`. */
   gzip: boolean;
   /** Composite batch subrequest limit. */
@@ -133,6 +138,7 @@ export function buildDefaultSettings(now: number): EmulatorSettings {
     bulkNullRendering: 'empty',
     bulkResultCacheMb: 0,
     bulk1ResultFileRows: 1_000_000,
+    bulk1ParallelChunks: 10,
     gzip: true,
     compositeBatchMaxRequests: 25,
     maxUrlBytes: 16_384,

@@ -12,6 +12,8 @@ import { EXIT_PARTIAL } from '../core/errors.js';
 import { readJsonInput } from '../core/json-input.js';
 import type { SalesforceClient } from '../salesforce/client.js';
 import { BulkJobRegistry } from '../salesforce/bulk2/jobs.js';
+import { createAsyncJobRegistry } from '../salesforce/bulk1/jobs.js';
+import { bulk1Api, createBulk1Reader } from '../sync/bulk1-reader.js';
 import type { Logger } from '../io/logger.js';
 import type { Progress } from '../io/progress.js';
 import type { StreamBookmark, SyncEvent } from '../sync/events.js';
@@ -70,6 +72,7 @@ export async function runRead(ctx: CommandContext, options: ReadCommandOptions):
   // Whole seconds: SOQL datetime literals have no milliseconds, and windows must tile exactly.
   const syncStart = new Date(Math.floor(Date.now() / 1000) * 1000);
   const jobs = new BulkJobRegistry();
+  const asyncJobs = createAsyncJobRegistry();
   const log = (level: 'debug' | 'info' | 'warn' | 'error', message: string) => ctx.logger.log(level, message);
   const encoder = ctx.protocol.createEncoder({ bookmarks, log, streams, activateVersion: config.activateVersion });
   const settings: ReaderSettings = {
@@ -85,14 +88,18 @@ export async function runRead(ctx: CommandContext, options: ReadCommandOptions):
     envelope: (stream) => encoder.envelope(stream),
   };
   const freshness = setUpFreshness(client, config, streams);
+  const rest = createRestReader(client, settings);
+  const bulk1 = bulk1Api(createBulk1Reader(client, { ...settings, chunkConcurrency: config.resultPageConcurrency, ...(config.pkChunkSize ? { pkChunking: { chunkSize: config.pkChunkSize } } : {}) }, asyncJobs, rest));
+  const apis = [bulk2Api(createBulkReader(client, settings, jobs)), restApi(rest)];
   const events = runSync({
     streams: freshness.streams,
     modes: freshness.modes,
     bookmarks,
-    apis: new ReadApiRegistry([bulk2Api(createBulkReader(client, settings, jobs)), restApi(createRestReader(client, settings))]),
+    // BULK1 prefers Bulk API 1.0 and falls back to REST where Bulk cannot serve, as auto does with 2.0.
+    apis: new ReadApiRegistry(config.api === 'bulk1' ? [bulk1, ...apis] : [...apis, bulk1]),
     hooks: buildReadHooks(client, config, log),
     streamConcurrency: config.streamConcurrency,
-    api: config.api === 'auto' ? undefined : config.api,
+    api: config.api === 'auto' || config.api === 'bulk1' ? undefined : config.api,
     signal: ctx.signal,
     syncStart,
   });
@@ -109,6 +116,8 @@ export async function runRead(ctx: CommandContext, options: ReadCommandOptions):
   } finally {
     const aborted = await jobs.abortAll(client);
     if (aborted > 0) ctx.logger.warn(`Aborted ${aborted} Bulk API 2.0 job(s) this run had started.`);
+    const abortedAsync = await asyncJobs.abortAll(client);
+    if (abortedAsync > 0) ctx.logger.warn(`Aborted ${abortedAsync} Bulk API 1.0 job(s) this run had started.`);
     await ctx.out.flush();
   }
   if (freshness.getDeletedCalls() > 0) ctx.logger.info(`getDeleted: ${freshness.getDeletedCalls()} call(s) for hard deletes.`);

@@ -81,6 +81,7 @@ function toApiPreference(value: unknown): ApiPreference {
   const lower = typeof value === 'string' ? value.toLowerCase() : 'auto';
   if (lower === 'bulk' || lower === 'bulk2') return 'bulk';
   if (lower === 'rest') return 'rest';
+  if (lower === 'bulk1') return 'bulk1';
   return 'auto';
 }
 
@@ -153,6 +154,7 @@ export function parseConfig(input: Raw, options: ParseConfigOptions = {}): TapCo
     selectFieldsByDefault: bool('select_fields_by_default', true),
     activateVersion: bool('activate_version', true),
     api: toApiPreference(flat.api_type),
+    ...(bool('pk_chunking', DEFAULTS.pkChunking) ? { pkChunkSize: num('pk_chunk_size', DEFAULTS.pkChunkSize) } : {}),
     maxRecords: num('max_records', DEFAULTS.maxRecords),
     restBatchSize: num('rest_batch_size', DEFAULTS.restBatchSize),
     streamConcurrency: num('stream_concurrency', DEFAULTS.streamConcurrency),

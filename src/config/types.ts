@@ -17,7 +17,7 @@ export interface CustomQuery {
   primaryKey?: string[];
 }
 
-export type ApiPreference = 'auto' | 'bulk' | 'rest';
+export type ApiPreference = 'auto' | 'bulk' | 'rest' | 'bulk1';
 
 export type DeletedGapAction = 'warn' | 'full_refresh';
 
@@ -53,8 +53,10 @@ export interface TapConfig {
   selectFieldsByDefault: boolean;
   /** Singer: full-table streams send ACTIVATE_VERSION and a `version` on their records. */
   activateVersion: boolean;
-  /** Which API reads rows: Bulk 2.0 when it can (auto), always Bulk, or always REST. */
+  /** Which API reads rows: Bulk 2.0 when it can (auto), always Bulk, Bulk API 1.0 (bulk1), or always REST. */
   api: ApiPreference;
+  /** Bulk API 1.0: PK chunking with this many Ids per chunk; undefined = off. */
+  pkChunkSize?: number;
   /** Bulk API 2.0 `maxRecords` per results page. */
   maxRecords: number;
   restBatchSize: number;

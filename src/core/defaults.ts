@@ -12,6 +12,9 @@ export const DEFAULTS = {
   restBatchSize: 2000,
   /** Streams synced at once. */
   streamConcurrency: 4,
+  /** Bulk API 1.0 (`api_type: BULK1`): PK chunking on, Salesforce's default chunk of 100,000 Ids (at most 250,000). */
+  pkChunking: true,
+  pkChunkSize: 100_000,
   /** Bulk jobs open at once across all streams. */
   bulkJobConcurrency: 4,
   /** Result pages downloaded at once per job when `resultPages` is available (API >= 62.0). */

@@ -16,6 +16,8 @@ export interface RequestOptions {
   query?: Record<string, string | number | boolean | undefined>;
   /** Serialized as JSON. */
   body?: unknown;
+  /** Sent as is instead of `body`, with this content type (Bulk API 1.0 batches are plain SOQL). */
+  text?: { body: string; contentType: string };
   headers?: Record<string, string>;
   signal?: AbortSignal;
   /**

@@ -38,7 +38,7 @@ async function listResultPages(client: SalesforceClient, jobId: string, signal: 
 }
 
 /** Runs producers `concurrency` at a time and yields their batches as they come (order within a window does not matter). */
-async function* mergeConcurrently(producers: (() => AsyncIterable<RecordBatch>)[], concurrency: number): AsyncIterable<RecordBatch> {
+export async function* mergeConcurrently(producers: (() => AsyncIterable<RecordBatch>)[], concurrency: number): AsyncIterable<RecordBatch> {
   const channel = new EventChannel<RecordBatch>(concurrency * 2);
   let next = 0;
   const worker = async () => {

@@ -1,7 +1,8 @@
 /**
  * Crash and resume: the CLI is killed with SIGKILL at seeded random points of its output and
  * restarted each time from the last STATE it emitted. Whatever it had written, the union of all
- * runs' records must be the whole org: no row lost.
+ * runs' records must be the whole org: no row lost. Through Bulk API 2.0 (and REST where Bulk
+ * cannot serve) and through Bulk API 1.0 with PK chunking.
  */
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -60,7 +61,7 @@ afterAll(async () => {
   await emulator.close();
 });
 
-describe(`crash and resume (seed ${SEED})`, () => {
+describe.each(['auto', 'BULK1'])(`crash and resume (seed ${SEED}, api_type %s)`, (apiType) => {
   it(`loses no row across ${KILLS} SIGKILLs, each run resuming from the last STATE it emitted`, async () => {
     const random = createRandom(SEED);
     const config = {
@@ -69,6 +70,8 @@ describe(`crash and resume (seed ${SEED})`, () => {
       stream_slice_step: 'P90D',
       max_records: 1000,
       streams_include: STREAMS,
+      api_type: apiType,
+      pk_chunk_size: 500,
     };
     const dir = writeFiles({ 'config.json': config });
     // A clean run's size scales the kill points: each run is cut within its first tenth of it.

@@ -175,10 +175,12 @@ const addBatch: Handler = (ctx) => {
     return queued(state.asyncJobs.addBatch(job, { ...base, fate: { kind: 'fail', stateMessage: plan.message } }));
   }
   const original = state.asyncJobs.addBatch(job, { ...base, fate: { kind: 'split' } });
-  for (const text of plan.queries) {
+  const slots = Math.max(1, state.settings.bulk1ParallelChunks);
+  plan.queries.forEach((text, i) => {
     countBatch();
-    state.asyncJobs.addBatch(job, { ...base, ...prepare(text) });
-  }
+    // Chunks beyond the parallel slots start as earlier ones finish.
+    state.asyncJobs.addBatch(job, { ...base, createdAt: now + base.delayMs * Math.floor(i / slots), ...prepare(text) });
+  });
   return queued(original);
 };
 

@@ -9,8 +9,13 @@ import { TapError, type ErrorKind } from '../../core/errors.js';
 import { secrets } from '../../core/secrets.js';
 import { SalesforceApiError, type SalesforceErrorBody } from '../client.js';
 
-/** Salesforce's `[{message, errorCode, fields?}]`, or undefined when the body is something else. */
+/**
+ * Salesforce's `[{message, errorCode, fields?}]`, Bulk API 1.0's `{exceptionCode, exceptionMessage}`
+ * (JSON or an XML `error` document), or undefined when the body is something else.
+ */
 export function parseErrorBody(text: string): SalesforceErrorBody[] | undefined {
+  const xml = /<exceptionCode>([^<]*)<\/exceptionCode>\s*<exceptionMessage>([^<]*)<\/exceptionMessage>/.exec(text);
+  if (xml) return [{ errorCode: xml[1]!, message: xml[2]!.replace(/&(lt|gt|amp|apos|quot);/g, (_, e: string) => ({ lt: '<', gt: '>', amp: '&', apos: "'", quot: '"' })[e]!) }];
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -22,8 +27,8 @@ export function parseErrorBody(text: string): SalesforceErrorBody[] | undefined 
   for (const item of list) {
     if (item === null || typeof item !== 'object') return undefined;
     const e = item as Record<string, unknown>;
-    const errorCode = e.errorCode ?? e.error;
-    const message = e.message ?? e.error_description ?? '';
+    const errorCode = e.errorCode ?? e.error ?? e.exceptionCode;
+    const message = e.message ?? e.error_description ?? e.exceptionMessage ?? '';
     if (typeof errorCode !== 'string') return undefined;
     const body: SalesforceErrorBody = { errorCode, message: String(message) };
     if (Array.isArray(e.fields)) body.fields = e.fields.map(String);

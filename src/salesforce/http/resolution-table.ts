@@ -10,7 +10,7 @@ import { TapError } from '../../core/errors.js';
 export type Resolution = 'retry' | 'relogin' | 'use_rest' | 'shrink_window' | 'fail';
 
 /** The API a request or a read went through (`login`: token or SOAP login endpoints). */
-export type ApiName = 'login' | 'rest' | 'bulk' | (string & {});
+export type ApiName = 'login' | 'rest' | 'bulk' | 'bulk1' | (string & {});
 
 export interface Failure {
   api: ApiName;
@@ -41,16 +41,18 @@ export interface Rule {
   why: string;
 }
 
-const DATA_APIS: readonly ApiName[] = ['rest', 'bulk'];
+const DATA_APIS: readonly ApiName[] = ['rest', 'bulk', 'bulk1'];
+const BULK_APIS: readonly ApiName[] = ['bulk', 'bulk1'];
 
 export const RESOLUTION_TABLE: readonly Rule[] = [
   { when: { api: DATA_APIS, status: [401, 401], errorCode: [null, 'INVALID_SESSION_ID', 'INVALID_AUTH_HEADER'] }, then: 'relogin', replaySafe: true, why: 'the session expired or was revoked' },
+  { when: { api: ['bulk1'], status: [400, 400], errorCode: ['InvalidSessionId'] }, then: 'relogin', replaySafe: true, why: 'Bulk API 1.0 says the session expired' },
   { when: { status: [429, 429] }, then: 'retry', replaySafe: true, why: 'too many requests at once' },
   { when: { status: [503, 503], errorCode: ['SERVER_UNAVAILABLE'] }, then: 'retry', replaySafe: true, why: 'Salesforce is briefly unavailable' },
   { when: { status: [500, 599] }, then: 'retry', why: 'server trouble' },
   { when: { retryable: true }, then: 'retry', why: 'network trouble, or a reply that broke off or is not Salesforce\'s' },
-  { when: { api: ['bulk'], errorCode: ['INVALIDENTITY', 'FeatureNotEnabled', 'API_DISABLED_FOR_ORG'] }, then: 'use_rest', why: 'Bulk API 2.0 does not serve this object or org' },
-  { when: { api: ['bulk'], errorCode: ['API_ERROR'], message: /compound|not supported|does not support/i }, then: 'use_rest', why: 'Bulk API 2.0 refuses a field of this object' },
+  { when: { api: BULK_APIS, errorCode: ['INVALIDENTITY', 'FeatureNotEnabled', 'API_DISABLED_FOR_ORG', 'InvalidEntity'] }, then: 'use_rest', why: 'the Bulk API does not serve this object or org' },
+  { when: { api: BULK_APIS, errorCode: ['API_ERROR', 'InvalidBatch'], message: /compound|not supported|does not support/i }, then: 'use_rest', why: 'the Bulk API refuses a field of this object' },
   { when: { code: ['TAP_BULK_JOB_TIMEOUT'] }, then: 'shrink_window', why: 'the job ran longer than bulk_job_timeout_seconds' },
   { when: { errorCode: ['QUERY_TIMEOUT'] }, then: 'shrink_window', why: 'the query timed out' },
   { when: { errorCode: ['BULK_JOB_FAILED'], message: /timeout|timed out|retried more than/i }, then: 'shrink_window', why: 'the job failed on a timeout' },
@@ -104,5 +106,6 @@ export function resolveReadFailure(error: TapError, api: ApiName): 'use_rest' | 
 /** Which API a request URL belongs to. */
 export function apiOfUrl(url: string): ApiName {
   if (/\/services\/(oauth2|Soap)\//.test(url)) return 'login';
+  if (/\/services\/async\//.test(url)) return 'bulk1';
   return /\/services\/data\/v[\d.]+\/jobs\//.test(url) ? 'bulk' : 'rest';
 }

@@ -78,7 +78,10 @@ export class SalesforceHttpClient implements SalesforceClient {
       expect,
     };
     if (options.signal) request.signal = options.signal;
-    if (options.body !== undefined) {
+    if (options.text !== undefined) {
+      request.body = options.text.body;
+      request.headers['content-type'] = options.text.contentType;
+    } else if (options.body !== undefined) {
       request.body = JSON.stringify(options.body);
       request.headers['content-type'] = 'application/json';
     }

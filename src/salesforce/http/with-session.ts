@@ -61,24 +61,30 @@ export function createSessionManager(authenticator: Authenticator, options: { ma
   };
 }
 
+/** Bulk API 1.0 takes the session in `X-SFDC-Session` and says it is invalid with 400 InvalidSessionId. */
+const ASYNC_API = /^https?:\/\/[^/]+\/services\/async\//;
+
 /**
  * Authorizes every request with the current session and renews it when the resolution table says
- * so (401 INVALID_SESSION_ID), then replays the request. A request may renew up to `relogins`
- * times: when a second expiry comes close behind the first, the session it was replayed with may
- * be gone too; renewing again shares whatever login is under way. Only a session refused again
- * and again means logging in does not help: the last 401 then becomes the request's error.
+ * so (401 INVALID_SESSION_ID; Bulk API 1.0's 400 InvalidSessionId), then replays the request. A
+ * request may renew up to `relogins` times: when a second expiry comes close behind the first, the
+ * session it was replayed with may be gone too; renewing again shares whatever login is under way.
+ * Only a session refused again and again means logging in does not help: the last refusal then
+ * becomes the request's error.
  */
 export function withSession(sessions: SessionManager, relogins = DEFAULTS.reloginsPerRequest): Wrapper {
   return (next) => async (request) => {
     const api = apiOfUrl(request.url);
+    const isAsync = ASYNC_API.test(request.url);
     let session = await sessions.current(request.signal);
     for (let renewed = 0; ; renewed += 1) {
-      const response = await next({ ...request, headers: { ...request.headers, authorization: `Bearer ${session.accessToken}` } });
-      if (response.status !== 401) return response;
+      const credentials = isAsync ? { 'x-sfdc-session': session.accessToken } : { authorization: `Bearer ${session.accessToken}` };
+      const response = await next({ ...request, headers: { ...request.headers, ...credentials } });
+      if (response.status !== 401 && !(isAsync && response.status === 400)) return response;
       const text = await readBodyText(response);
       const errorCode = parseErrorBody(text)?.[0]?.errorCode;
       // Replayed even when not idempotent: Salesforce refused it before doing anything.
-      if (renewed >= relogins || resolveFailure({ api, status: 401, errorCode }).then !== 'relogin') return bufferedResponse(response, text);
+      if (renewed >= relogins || resolveFailure({ api, status: response.status, errorCode }).then !== 'relogin') return bufferedResponse(response, text);
       session = await sessions.renew(session, request.signal);
     }
   };
