@@ -5,7 +5,7 @@
  */
 import { Ajv, type ValidateFunction } from 'ajv';
 import { DEFAULTS } from '../core/defaults.js';
-import { AUTH_TYPES, resolveAuthTypeName } from '../salesforce/auth/registry.js';
+import { AUTH_TYPES } from '../salesforce/auth/registry.js';
 import { authSettingWarnings, buildAuth, resolveAuthType } from './auth-settings.js';
 import { parseDurationSeconds } from './durations.js';
 import { configProblems, describeAjvErrors } from './problems.js';
@@ -93,7 +93,7 @@ export interface ParseConfigOptions {
 /** Validates and normalizes a raw config object; throws one ConfigError naming every problem. */
 export function parseConfig(input: Raw, options: ParseConfigOptions = {}): TapConfig {
   const raw = structuredClone(input);
-  const { flat, warnings: credentialWarnings } = flattenSettings(raw, resolveAuthTypeName);
+  const { flat, warnings: credentialWarnings } = flattenSettings(raw);
   const problems: string[] = [];
   if (typeof flat.auth_type === 'string') {
     const resolved = resolveAuthType(flat);

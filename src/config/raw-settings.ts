@@ -8,6 +8,7 @@
 import { ConfigError } from '../core/errors.js';
 import { parseJsonInput } from '../core/json-input.js';
 import { secrets } from '../core/secrets.js';
+import { resolveAuthTypeName } from '../salesforce/auth/registry.js';
 import { CONFIG_SCHEMA, SECRET_KEYS } from './schema.js';
 
 type Raw = Record<string, unknown>;
@@ -76,8 +77,8 @@ function coerceStrings(flat: Raw): void {
 }
 
 /** Two spellings of one value: Airbyte's `Client` and the tap's `oauth_refresh_token`, `"5"` and 5. */
-function sameSetting(key: string, a: unknown, b: unknown, resolveAuthType: (name: string) => string | undefined): boolean {
-  if (key === 'auth_type' && typeof a === 'string' && typeof b === 'string') return resolveAuthType(a) === resolveAuthType(b);
+function sameSetting(key: string, a: unknown, b: unknown): boolean {
+  if (key === 'auth_type' && typeof a === 'string' && typeof b === 'string') return resolveAuthTypeName(a) === resolveAuthTypeName(b);
   return JSON.stringify(a) === JSON.stringify(b) || (typeof a !== 'object' && typeof b !== 'object' && String(a).trim() === String(b).trim());
 }
 
@@ -86,7 +87,7 @@ function sameSetting(key: string, a: unknown, b: unknown, resolveAuthType: (name
  * shares with the top level where the values differ (the top level wins), and keys the tap does
  * not know. `raw` itself is not changed (only top-level keys are replaced).
  */
-export function flattenSettings(raw: Raw, resolveAuthType: (name: string) => string | undefined): { flat: Raw; warnings: string[] } {
+export function flattenSettings(raw: Raw): { flat: Raw; warnings: string[] } {
   const flat = withoutUnset(raw);
   const warnings: string[] = [];
   const nested = flat.credentials;
@@ -95,7 +96,7 @@ export function flattenSettings(raw: Raw, resolveAuthType: (name: string) => str
     for (const [key, value] of Object.entries(credentials)) {
       if (!Object.hasOwn(CONFIG_SCHEMA.properties, key)) warnings.push(`The setting \`credentials.${key}\` is not one tap-salesforce knows and is ignored.`);
       else if (flat[key] === undefined) flat[key] = value;
-      else if (!sameSetting(key, flat[key], value, resolveAuthType)) {
+      else if (!sameSetting(key, flat[key], value)) {
         warnings.push(`\`${key}\` is set both at the top level and in \`credentials\`, to different values: the top-level one is used.`);
       }
     }

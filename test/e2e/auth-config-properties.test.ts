@@ -11,10 +11,13 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator, type TapAuthFlow } from '../../emulator/index.js';
 import { configCases, judgeConfigCase, type ConfigCase, type FlowCredentials } from '../helpers/config-arbitraries.js';
-import { runTap } from '../helpers/run-tap.js';
+import { runTap, runTapInProcess, type RunTapOptions, type TapRun } from '../helpers/run-tap.js';
 
-/** CLI runs per test run (the README's reliability section quotes it). */
-const CLI_CONFIG_PROPERTY_RUNS = 20;
+/** Runs per test run (the README's reliability section quotes them): spawned CLIs, and the same CLI in-process. */
+const SPAWNED_RUNS = 12;
+const IN_PROCESS_RUNS = 300;
+
+type Runner = (args: string[], options: RunTapOptions) => Promise<TapRun>;
 
 let emulator: Emulator;
 
@@ -34,24 +37,23 @@ const USES: Readonly<Record<TapAuthFlow, string[]>> = {
   soap: ['username', 'password', 'security_token', ...HOST_KEYS],
   access_token: ['access_token', 'instance_url'],
 };
-/** login_url counts as required here: without it a login would leave for login.salesforce.com. */
 const REQUIRED: Readonly<Record<TapAuthFlow, string[]>> = {
-  oauth_refresh_token: ['client_id', 'refresh_token', 'login_url'],
-  password: ['client_id', 'client_secret', 'username', 'password', 'login_url'],
+  oauth_refresh_token: ['client_id', 'refresh_token'],
+  password: ['client_id', 'client_secret', 'username', 'password'],
   client_credentials: ['client_id', 'client_secret', 'login_url'],
-  jwt: ['client_id', 'username', 'private_key', 'login_url'],
-  soap: ['username', 'password', 'login_url'],
+  jwt: ['client_id', 'username', 'private_key'],
+  soap: ['username', 'password'],
   access_token: ['access_token', 'instance_url'],
 };
 
 function flows(): FlowCredentials[] {
-  return (Object.keys(USES) as TapAuthFlow[]).map((flow) => ({ flow, config: emulator.tapConfig(flow), required: REQUIRED[flow], uses: USES[flow] }));
+  return (Object.keys(USES) as TapAuthFlow[]).map((flow) => ({ flow, config: emulator.tapConfig(flow), required: REQUIRED[flow], uses: USES[flow], keep: ['login_url'] }));
 }
 
-async function runCase(c: ConfigCase, airbyte: boolean): Promise<void> {
+async function runCase(runner: Runner, c: ConfigCase, airbyte: boolean): Promise<void> {
   const json = JSON.stringify(c.config);
   const args = airbyte ? ['check', '--config', '{file:config.json}'] : ['--config', '{file:config.json}', '--test'];
-  const run = await runTap(args, { files: { 'config.json': c.text ? c.text(json) : json } });
+  const run = await runner(args, { files: { 'config.json': c.text ? c.text(json) : json } });
   const story = `${airbyte ? 'airbyte' : 'singer'} ${JSON.stringify(c.mutations)}\n${run.stderr}`;
   expect(run.stderr, story).not.toMatch(/\n\s+at |Maximum call stack|TAP_INTERNAL/);
   const errorLines = run.stderr.split('\n').filter((line) => / ERROR /.test(line));
@@ -72,16 +74,25 @@ async function runCase(c: ConfigCase, airbyte: boolean): Promise<void> {
   judgeConfigCase(c, { ...(refusal ? { error: refusal } : {}), warnings, output: `${run.stdout}\n${run.stderr}` });
 }
 
+const OTHER_FLOW_KEYS = { client_secret: 'client-secret-2', refresh_token: 'refresh-token-2', jwt_audience: 'https://community.example.com', security_token: 'security-token-2' };
+
+function property(runner: Runner, numRuns: number): Promise<void> {
+  return fc.assert(
+    fc.asyncProperty(configCases(flows(), { withText: true, otherFlowKeys: OTHER_FLOW_KEYS }), fc.boolean(), async (c, airbyte) => {
+      emulator.journal.clear();
+      await runCase(runner, c, airbyte);
+    }),
+    // Shrinking reruns the CLI per step: a few steps say enough.
+    { numRuns, endOnFailure: true },
+  );
+}
+
 describe('config inputs through the CLI, property-based', () => {
-  it(`answers ${CLI_CONFIG_PROPERTY_RUNS} generated and mutated configs with one error line, a named warning, or a connection`, async () => {
-    const otherFlowKeys = { client_secret: 'client-secret-2', refresh_token: 'refresh-token-2', jwt_audience: 'https://community.example.com', security_token: 'security-token-2' };
-    await fc.assert(
-      fc.asyncProperty(configCases(flows(), { withText: true, otherFlowKeys }), fc.boolean(), async (c, airbyte) => {
-        emulator.journal.clear();
-        await runCase(c, airbyte);
-      }),
-      // Shrinking respawns the CLI per step: a few steps say enough.
-      { numRuns: CLI_CONFIG_PROPERTY_RUNS, endOnFailure: true },
-    );
+  it(`answers ${SPAWNED_RUNS} generated and mutated configs, each in a spawned CLI, with one error line, a named warning, or a connection`, async () => {
+    await property(runTap, SPAWNED_RUNS);
+  }, 600_000);
+
+  it(`answers ${IN_PROCESS_RUNS} more with the same CLI run in-process`, async () => {
+    await property(runTapInProcess, IN_PROCESS_RUNS);
   }, 600_000);
 });

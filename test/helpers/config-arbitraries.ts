@@ -38,6 +38,8 @@ export interface FlowCredentials {
   required: string[];
   /** Every setting the flow reads: another flow's credential outside it must be warned about. */
   uses: string[];
+  /** Settings never unset (a run against the emulator must not leave for login.salesforce.com). */
+  keep?: string[];
 }
 
 const PAST_DATES = ['2015-01-01T00:00:00Z', '2019-06-30', '2020-02-29T12:30:00.000Z', '2021-03-04 05:06:07', '2022-12-31T23:59:59+0000'];
@@ -80,14 +82,16 @@ function typo(key: string, at: number): string {
 }
 
 /** Mutations of one setting, given the value it has and whether the flow requires it. */
-function mutationsOf(key: string, value: unknown, required: boolean): fc.Arbitrary<{ apply: (c: Raw) => void; mutation: Mutation }> {
+function mutationsOf(key: string, value: unknown, required: boolean, keep: boolean): fc.Arbitrary<{ apply: (c: Raw) => void; mutation: Mutation }> {
   const prop = CONFIG_SCHEMA.properties[key]!;
   const set = (v: unknown) => (c: Raw) => void (c[key] = v);
   const options: fc.Arbitrary<{ apply: (c: Raw) => void; mutation: Mutation }>[] = [];
   const m = (kind: string, expect: Expectation, apply: (c: Raw) => void) => options.push(fc.constant({ apply, mutation: { kind, key, expect } }));
-  m('empty string', required ? 'refuse' : 'same', set(''));
-  m('null', required ? 'refuse' : 'same', set(null));
-  options.push(
+  if (!keep) {
+    m('empty string', required ? 'refuse' : 'same', set(''));
+    m('null', required ? 'refuse' : 'same', set(null));
+  }
+  if (!keep) options.push(
     fc.nat({ max: 40 }).map((at) => ({
       apply: (c: Raw) => {
         const other = typo(key, at);
@@ -145,7 +149,7 @@ export function configCases(flows: FlowCredentials[], options: { withText?: bool
       const base: Raw = { ...flow.config, ...Object.fromEntries(pairs) };
       const keys = Object.keys(base).filter((k) => CONFIG_SCHEMA.properties[k] !== undefined && k !== 'auth_type');
       const picks = [...new Set([...seeds.take(count)].map((n) => keys[n % keys.length]!))];
-      const mutations = picks.map((key) => mutationsOf(key, base[key], flow.required.includes(key)));
+      const mutations = picks.map((key) => mutationsOf(key, base[key], flow.required.includes(key), flow.keep?.includes(key) ?? false));
       const extras: fc.Arbitrary<{ apply: (c: Raw) => void; mutation: Mutation }>[] = [
         fc.constantFrom(...STRANGE_KEYS).map((key) => ({ apply: (c: Raw) => void (c[key] = 'x'), mutation: { kind: 'unknown key', key, expect: 'warn' as const } })),
       ];

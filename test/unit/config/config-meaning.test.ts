@@ -23,7 +23,7 @@ function refusal(raw: Record<string, unknown>): TapError {
 
 describe('login and instance URLs', () => {
   it.each([
-    ['a query string', 'https://acme.my.salesforce.com?startURL=/home'],
+    ['a query string', 'https://acme.my.salesforce.com?so=00Dxx0000001gPL'],
     ['a query string after a slash', 'https://acme.my.salesforce.com/?x=1'],
     ['a fragment', 'https://acme.my.salesforce.com#top'],
     ['a path', 'https://acme.my.salesforce.com/services'],
