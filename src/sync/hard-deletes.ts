@@ -68,7 +68,9 @@ export async function readHardDeletes(
     throw error;
   }
   const coverage = coverageOf(plan.range, reply);
-  const tombstones = reply.deletedRecords.map((r) => buildTombstone(stream.definition, r.id, r.deletedDate, stream.replicationKey));
+  // IsDeleted goes on the tombstone only when the stream selects it: its schema has no such column otherwise.
+  const definition = { keyProperties: stream.definition.keyProperties, hasIsDeleted: stream.definition.hasIsDeleted && stream.fields.includes('IsDeleted') };
+  const tombstones = reply.deletedRecords.map((r) => buildTombstone(definition, r.id, r.deletedDate, stream.replicationKey));
   const gap = plan.gap && coverage.gap ? { start: plan.gap.start, end: coverage.gap.end } : plan.gap ?? coverage.gap;
   return { tombstones, coveredUntil: coverage.coveredUntil, ...(gap ? { gap } : {}) };
 }
