@@ -14,9 +14,16 @@ const USAGE = `Usage: emulator [options]
   --records N              Account rows; other objects scale from it (default 1000)
   --seed N                 generator seed (default 1)
   --extra-objects N        N more custom objects (Generated_0001__c, ...), for discovery at scale
+  --profile instant|realistic  instant (default) answers at once; realistic takes Salesforce's
+                           time and caps (see README); the flags below override single knobs
   --latency-ms N           delay before every response
+  --rest-latency-ms N      extra latency of every REST data call (query pages, describes, composite)
   --bandwidth N            per-connection bandwidth cap in bytes/s
-  --bulk-job-delay-ms N    time a Bulk query job takes to complete (default 200)
+  --bulk-job-delay-ms N    a Bulk query job's start latency (default 200)
+  --bulk-scan-rows-per-sec N  rows a Bulk query job scans per second (default 0 = no scan time)
+  --bulk-concurrent-jobs N Bulk query jobs processed at once; later ones wait (default 0 = no limit)
+  --composite-batch-one-call  count a composite batch as one API call, not one per subrequest
+  --no-gzip                ignore Accept-Encoding: gzip
   --bulk-default-page-rows N  rows per Bulk results page when the client sends no maxRecords
   --bulk-result-page-rows N   rows behind each resultUrl of a job's resultPages (default 50000)
   --daily-api-limit N      DailyApiRequests Max (default 15000)
@@ -57,6 +64,12 @@ function parseOptions(argv: string[]): EmulatorOptions | 'help' {
       'extra-objects': { type: 'string' },
       seed: { type: 'string' },
       'latency-ms': { type: 'string' },
+      profile: { type: 'string' },
+      'rest-latency-ms': { type: 'string' },
+      'bulk-scan-rows-per-sec': { type: 'string' },
+      'bulk-concurrent-jobs': { type: 'string' },
+      'composite-batch-one-call': { type: 'boolean' },
+      'no-gzip': { type: 'boolean' },
       bandwidth: { type: 'string' },
       'bulk-job-delay-ms': { type: 'string' },
       'bulk-default-page-rows': { type: 'string' },
@@ -81,6 +94,15 @@ function parseOptions(argv: string[]): EmulatorOptions | 'help' {
   set('latencyMs', integer('latency-ms', values['latency-ms']));
   set('bandwidthBytesPerSec', integer('bandwidth', values.bandwidth));
   set('bulkJobDelayMs', integer('bulk-job-delay-ms', values['bulk-job-delay-ms']));
+  set('restCallLatencyMs', integer('rest-latency-ms', values['rest-latency-ms']));
+  set('bulkScanRowsPerSec', integer('bulk-scan-rows-per-sec', values['bulk-scan-rows-per-sec']));
+  set('bulkConcurrentJobs', integer('bulk-concurrent-jobs', values['bulk-concurrent-jobs']));
+  if (values['composite-batch-one-call']) settings.compositeBatchCountsAsOneCall = true;
+  if (values['no-gzip']) settings.gzip = false;
+  const profile = values.profile;
+  if (profile !== undefined && profile !== 'instant' && profile !== 'realistic') {
+    throw new Error(`Expected \`--profile\` to be instant or realistic, got ${JSON.stringify(profile)}`);
+  }
   set('bulkDefaultPageRows', integer('bulk-default-page-rows', values['bulk-default-page-rows']));
   set('bulkResultPageRows', integer('bulk-result-page-rows', values['bulk-result-page-rows']));
   set('dailyApiLimit', integer('daily-api-limit', values['daily-api-limit']));
@@ -101,6 +123,7 @@ function parseOptions(argv: string[]): EmulatorOptions | 'help' {
     records: integer('records', values.records),
     extraObjects: integer('extra-objects', values['extra-objects']),
     seed: integer('seed', values.seed),
+    profile,
     pubsubPort: integer('pubsub-port', values['pubsub-port']),
     cdcObjects: cdcObjects(values['cdc-objects']),
     settings,

@@ -14,6 +14,7 @@ import { AsyncJobStore } from './server/bulk1/jobs.js';
 import { BulkPageCache } from './server/bulk-page-cache.js';
 import { buildCredentials, type CredentialOptions, type EmulatorCredentials } from './server/credentials.js';
 import { FaultQueue } from './server/faults.js';
+import { profileSettings, type ProfileName } from './server/profiles.js';
 import { Journal } from './server/journal.js';
 import { QueryCursorStore } from './server/query-cursors.js';
 import { closeServer, listen } from './server/server.js';
@@ -24,6 +25,7 @@ import { buildDefaultSettings, type EmulatorSettings } from './server/settings.j
 import type { EmulatorState } from './server/state.js';
 
 export type { EmulatorSettings } from './server/settings.js';
+export type { ProfileName } from './server/profiles.js';
 export type { FaultRule, FaultAction, FaultQueue } from './server/faults.js';
 export type { Journal, JournalEntry, JournalFilter } from './server/journal.js';
 export type { EmulatorCredentials } from './server/credentials.js';
@@ -48,6 +50,14 @@ export interface EmulatorOptions {
   org?: EmulatedOrg;
   /** Extra generated custom objects, for discovery at a big org's scale. Default 0. */
   extraObjects?: number | undefined;
+  /**
+   * `instant` (default): answers at once, for tests. `realistic`: Salesforce's clock and caps
+   * (job start latency and scan rate, jobs at once, REST call latency, download bandwidth), see
+   * the README's emulator section. `settings` override single knobs of either.
+   */
+  profile?: ProfileName | undefined;
+  /** The clock Bulk jobs progress on (wall time by default); tests may drive it. */
+  clock?: (() => number) | undefined;
   /** Objects selected for Change Data Capture (`['Account']` or '*'); default none. */
   cdcObjects?: string[] | '*' | undefined;
   /** Port of the Pub/Sub API gRPC listener; 0 (default) picks a free one. */
@@ -58,6 +68,10 @@ export interface EmulatorMutations {
   create(sobject: string, fields: Record<string, FieldValue>): string;
   update(sobject: string, id: string, fields: Record<string, FieldValue>): void;
   delete(sobject: string, id: string): void;
+  /** Deletes the rows (if they are not) and purges them from the recycle bin at once. */
+  hardDelete(sobject: string, ids: string[]): void;
+  /** Purges deleted rows from the recycle bin: all, one object's, or the given ids; returns how many. */
+  emptyRecycleBin(sobject?: string, ids?: string[]): number;
 }
 
 export interface Emulator {
@@ -92,11 +106,13 @@ export interface Emulator {
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const seed = options.seed ?? 1;
   const org = options.org ?? createOrg({ seed, records: options.records ?? 1000, now: options.now, ...(options.extraObjects ? { objects: [...OBJECTS, ...generatedObjects(options.extraObjects)] } : {}) });
-  const settings: EmulatorSettings = { ...buildDefaultSettings(Date.now()), ...options.settings };
+  const settings: EmulatorSettings = { ...buildDefaultSettings(Date.now()), ...profileSettings(options.profile ?? 'instant'), ...options.settings };
   // Describes are built and serialized up front, as Salesforce serves them from cache: a
   // discovery benchmark then measures the client, not the emulator's first-time work.
   if (options.extraObjects) for (const entry of org.describeGlobal().sobjects) immutableJsonReply(200, org.describe(entry.name)!);
   const credentials = buildCredentials(seed, options.credentials);
+  // Every login is this user: its User row carries the login name.
+  org.setIntegrationUser(credentials.username);
   const sessions = new SessionStore(org.orgId.slice(0, 15), () => settings.sessionTtlSeconds, Date.now);
   sessions.addRefreshToken(credentials.refreshToken);
   const state: EmulatorState = {
@@ -107,7 +123,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     journal: new Journal(),
     faults: new FaultQueue(seed),
     usage: new ApiUsage(settings),
-    bulk: new BulkJobStore(),
+    bulk: new BulkJobStore(() => ({ concurrentJobs: settings.bulkConcurrentJobs, scanRowsPerSec: settings.bulkScanRowsPerSec }), options.clock ?? Date.now),
     asyncJobs: new AsyncJobStore(),
     bulkPages: new BulkPageCache(() => settings.bulkResultCacheMb * 1_048_576),
     cursors: new QueryCursorStore(() => settings.queryCursorTtlMs),
@@ -202,6 +218,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       create: (sobject, fields) => org.create(sobject, fields).id,
       update: (sobject, id, fields) => org.update(sobject, id, fields),
       delete: (sobject, id) => org.delete(sobject, id),
+      hardDelete: (sobject, ids) => org.hardDelete(sobject, ids),
+      emptyRecycleBin: (sobject, ids) => org.emptyRecycleBin(sobject, ids),
     },
     faults: state.faults,
     journal: state.journal,

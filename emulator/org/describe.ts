@@ -114,6 +114,7 @@ function urlsOf(name: string, version: string): Record<string, string> {
 
 export function describeObject(spec: ObjectSpec, version: string, children: { childSObject: string; field: string; relationshipName: string | null }[]): SObjectDescribe {
   const queryable = spec.queryable ?? true;
+  const writable = queryable && !spec.readOnly;
   const describe: Record<string, unknown> = {
     actionOverrides: [],
     activateable: false,
@@ -121,12 +122,12 @@ export function describeObject(spec: ObjectSpec, version: string, children: { ch
     associateParentEntity: spec.associateParentEntity ?? null,
     childRelationships: children.map((c) => ({ cascadeDelete: false, childSObject: c.childSObject, deprecatedAndHidden: false, field: c.field, junctionIdListNames: [], junctionReferenceTo: [], relationshipName: c.relationshipName, restrictedDelete: false })),
     compactLayoutable: queryable,
-    createable: queryable,
+    createable: writable,
     custom: spec.custom ?? false,
     customSetting: false,
     deepCloneable: false,
     defaultImplementation: null,
-    deletable: queryable,
+    deletable: writable,
     deprecatedAndHidden: spec.deprecatedAndHidden ?? false,
     extendedBy: null,
     extendsInterfaces: null,
@@ -156,8 +157,8 @@ export function describeObject(spec: ObjectSpec, version: string, children: { ch
     searchable: queryable,
     supportedScopes: [{ label: 'All', name: 'everything' }],
     triggerable: queryable,
-    undeletable: queryable,
-    updateable: queryable,
+    undeletable: writable,
+    updateable: writable,
     urls: urlsOf(spec.name, version),
   };
   return describe as SObjectDescribe;
@@ -165,18 +166,38 @@ export function describeObject(spec: ObjectSpec, version: string, children: { ch
 
 export function globalEntry(spec: ObjectSpec, version: string): GlobalSObject {
   const queryable = spec.queryable ?? true;
+  const writable = queryable && !spec.readOnly;
   return {
     activateable: false, associateEntityType: spec.associateEntityType ?? null, associateParentEntity: spec.associateParentEntity ?? null,
-    createable: queryable, custom: spec.custom ?? false, customSetting: false, deepCloneable: false, deletable: queryable,
+    createable: writable, custom: spec.custom ?? false, customSetting: false, deepCloneable: false, deletable: writable,
     deprecatedAndHidden: spec.deprecatedAndHidden ?? false, feedEnabled: !spec.custom, hasSubtypes: false, isInterface: false, isSubtype: false,
     keyPrefix: spec.keyPrefix, label: spec.label, labelPlural: spec.labelPlural ?? `${spec.label}s`, layoutable: queryable, mergeable: spec.mergeable ?? spec.name === 'Account',
     mruEnabled: queryable, name: spec.name, queryable, replicateable: queryable, retrieveable: queryable, searchable: queryable,
-    triggerable: queryable, undeletable: queryable, updateable: queryable,
+    triggerable: queryable, undeletable: writable, updateable: writable,
     urls: { rowTemplate: `/services/data/v${version}/sobjects/${spec.name}/{ID}`, describe: `/services/data/v${version}/sobjects/${spec.name}/describe`, sobject: `/services/data/v${version}/sobjects/${spec.name}` },
   };
 }
 
-/** The relationship name under which a parent's describe lists the child object's rows. */
-export function childRelationshipName(child: ObjectSpec): string {
-  return child.custom ? `${child.name.replace(/__c$/, '')}s__r` : `${child.name}s`;
+/** English plural as Salesforce forms relationship names: Opportunity → Opportunities, Address → Addresses. */
+export function pluralise(word: string): string {
+  if (/[^aeiou]y$/i.test(word)) return `${word.slice(0, -1)}ies`;
+  if (/(s|x|z|ch|sh)$/i.test(word)) return `${word}es`;
+  return `${word}s`;
+}
+
+/**
+ * The name under which a parent's describe lists the child rows reached through `field`:
+ * `Opportunities`, `Histories` (AccountHistory), `ChildAccounts` (a self lookup), `Invoices__r`
+ * (custom); null for the audit and merge lookups, which real orgs leave unnamed, and for a second lookup
+ * from the same child object, whose name would clash.
+ */
+export function childRelationshipName(child: ObjectSpec, field: FieldSpec, parent: string, taken: ReadonlySet<string>): string | null {
+  if (field.name === 'CreatedById' || field.name === 'LastModifiedById' || field.name === 'MasterRecordId') return null;
+  const base = child.name.replace(/__c$/, '');
+  let name: string;
+  if (child.name === parent) name = `Child${pluralise(base)}`;
+  else if (child.name === `${parent}History`) name = 'Histories';
+  else name = pluralise(base);
+  if (child.custom) name = `${name}__r`;
+  return taken.has(name) ? null : name;
 }

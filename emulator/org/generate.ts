@@ -115,6 +115,8 @@ export function buildGenerators(ctx: GeneratorContext, spec: ObjectSpec, objectI
   };
 
   const related = buildRelatedGenerators(ctx, spec, objectIndex, modstamp, refTo);
+  const userFirst = (i: number) => pick(FIRST, hash(ctx.seed, objectIndex, i, 0x51));
+  const userLast = (i: number) => pick(LAST, hash(ctx.seed, objectIndex, i, 0x52) >>> 8);
   return spec.fields.map((field: FieldSpec, f): RowGenerator => {
     const h = (i: number) => hash(ctx.seed, objectIndex, i, f);
     const nullable = field.nillable !== false && field.type !== 'boolean';
@@ -135,12 +137,17 @@ export function buildGenerators(ctx: GeneratorContext, spec: ObjectSpec, objectI
         return (i) => iso(Math.max(ctx.anchorMs - HISTORY_MS - 30 * DAY_MS, modstamp(i) - 5000 - (h(i) % (200 * DAY_MS))));
       case 'Name':
         if (spec.name === 'Account') return (i) => companyName(h(i), i);
-        if (spec.name === 'User' || spec.name === 'Contact') return (i) => `${pick(FIRST, h(i))} ${pick(LAST, h(i) >>> 8)}`;
+        if (spec.name === 'User') return (i) => `${userFirst(i)} ${userLast(i)}`;
+        if (spec.name === 'Contact') return (i) => `${pick(FIRST, h(i))} ${pick(LAST, h(i) >>> 8)}`;
         return (i) => defaultName(spec.label, i);
       case 'FirstName':
-        return (i) => pick(FIRST, hash(ctx.seed, objectIndex, i, 0x51));
+        return userFirst;
       case 'LastName':
-        return (i) => pick(LAST, hash(ctx.seed, objectIndex, i, 0x52) >>> 8);
+        return userLast;
+      case 'Alias':
+        return (i) => `${userFirst(i).slice(0, 1)}${userLast(i)}`.normalize('NFD').replace(/[^A-Za-z]/g, '').slice(0, 6).toLowerCase() + digits(i % 100);
+      case 'CommunityNickname':
+        return (i) => `${userFirst(i)}.${digits(i)}`;
       case 'Username':
         return (i) => `user${digits(i)}@emulated-org.example`;
       case 'Description':

@@ -35,19 +35,34 @@ export interface EmulatedOrg extends Org {
   /** Counts the changes clients made (create, update, delete): what was read at one revision reads the same while it lasts. */
   revision(): number;
   /**
+   * Makes the integration user (the row every session logs in as) carry the login's username and
+   * the names derived from it, so that the identity documents and `SELECT Username FROM User` agree.
+   */
+  setIntegrationUser(username: string): void;
+  /**
    * Calls `listener` after every commit (create, update, delete), whichever API made it, in
    * commit order; returns the function that stops it.
    */
   onCommit(listener: CommitListener): () => void;
 }
 
-export function createOrg(options: OrgOptions & { anchorMs?: number; objects?: ObjectSpec[] }): EmulatedOrg {
+export function createOrg(options: OrgOptions & { anchorMs?: number; objects?: ObjectSpec[]; organizationName?: string }): EmulatedOrg {
   const now = options.now ?? Date.now;
   const specs = options.objects ?? OBJECTS;
   const anchorMs = options.anchorMs ?? DEFAULT_ANCHOR;
   const table = buildTable(specs, options.records, options.seed, anchorMs);
   const commits = new CommitLog();
-  const orgId = '00D5g000004Emul';
+  // describeGlobal lists objects in name order, as real orgs do.
+  const byName = [...specs].sort((a, b) => (a.name.toLowerCase() < b.name.toLowerCase() ? -1 : a.name.toLowerCase() > b.name.toLowerCase() ? 1 : 0));
+  // The org id is the Id of the Organization object's one row.
+  const orgId = makeId('00D', 0).slice(0, 15);
+  const organization = table.objectOf('organization');
+  if (organization) {
+    table.seedRow(organization, 0, {
+      Name: options.organizationName ?? 'Emulated Org', InstanceName: 'NA1', IsSandbox: false, OrganizationType: 'Enterprise Edition',
+      NamespacePrefix: null, TrialExpirationDate: null, Division: null, PrimaryContact: null,
+    });
+  }
   const userState = table.objectOf('user');
   const userId = userState ? makeId(userState.spec.keyPrefix!, 0) : makeId('005', 0);
   let lastTick = 0;
@@ -56,10 +71,28 @@ export function createOrg(options: OrgOptions & { anchorMs?: number; objects?: O
     return lastTick;
   };
   const { value, isDeleted, materialize } = table;
+  let purges = 0;
+  const deleteRow = (o: ObjectState, row: number) => {
+    const record = [...materialize(o, row)];
+    const at = tick();
+    if (o.isDeletedField >= 0) record[o.isDeletedField] = true;
+    stamp(o, record, at);
+    o.deletedAt.set(row, at);
+    write(o, row, record, { changeType: 'delete', fields: o.isDeletedField >= 0 ? [o.isDeletedField] : [], at });
+  };
+  const purge = (o: ObjectState, row: number) => {
+    o.purged.add(row);
+    purges += 1;
+  };
 
   const requireObject = (sobject: string): ObjectState => {
     const o = table.objectOf(sobject);
     if (!o || o.spec.queryable === false) throw new OrgError('NOT_FOUND', 'The requested resource does not exist', 404);
+    return o;
+  };
+  const requireWritable = (sobject: string, verb: 'inserted' | 'updated' | 'deleted'): ObjectState => {
+    const o = requireObject(sobject);
+    if (o.spec.readOnly) throw new OrgError('INVALID_TYPE_FOR_OPERATION', `entity type cannot be ${verb}: ${o.spec.name}`, 400);
     return o;
   };
   const requireRow = (o: ObjectState, id: string): number => {
@@ -111,7 +144,7 @@ export function createOrg(options: OrgOptions & { anchorMs?: number; objects?: O
     userId,
     anchorMs,
     describeGlobal(version = DEFAULT_API_VERSION) {
-      return { encoding: 'UTF-8', maxBatchSize: 200, sobjects: specs.map((s) => globalEntry(s, version)) };
+      return { encoding: 'UTF-8', maxBatchSize: 200, sobjects: byName.map((s) => globalEntry(s, version)) };
     },
     describe(name, version = DEFAULT_API_VERSION) {
       const o = table.objectOf(name);
@@ -120,7 +153,18 @@ export function createOrg(options: OrgOptions & { anchorMs?: number; objects?: O
     isBulkSupported(sobject) {
       return table.objectOf(sobject)?.spec.bulkSupported !== false;
     },
-    revision: () => commits.sequence,
+    // Purges change what queryAll returns without a commit (no change event reports them).
+    revision: () => commits.sequence + purges,
+    setIntegrationUser(username) {
+      if (!userState) return;
+      const local = username.split('@')[0] ?? username;
+      const [first = 'Integration', last = 'User'] = local.split(/[._-]+/).filter(Boolean).map((w) => w.charAt(0).toUpperCase() + w.slice(1));
+      table.seedRow(userState, 0, {
+        Username: username, Email: username.includes('@') ? username : `${username}@example.com`, FirstName: first, LastName: last,
+        Name: `${first} ${last}`, Alias: `${first.slice(0, 1)}${last}`.toLowerCase().slice(0, 8), CommunityNickname: local.slice(0, 40), IsActive: true,
+        UserType: 'Standard', TimeZoneSidKey: 'America/Los_Angeles', LocaleSidKey: 'en_US', LanguageLocaleKey: 'en_US',
+      });
+    },
     onCommit: (listener) => commits.listen(listener),
     rowCount(sobject) {
       const o = table.objectOf(sobject);
@@ -134,7 +178,7 @@ export function createOrg(options: OrgOptions & { anchorMs?: number; objects?: O
       return Object.fromEntries(o.fields.map((f, i) => [f.name, values[i] ?? null]));
     },
     create(sobject, fields) {
-      const o = requireObject(sobject);
+      const o = requireWritable(sobject, 'inserted');
       const given = checkFields(o, fields, 'create');
       const missing = o.fields.filter((f) => f.nillable === false && f.type !== 'boolean' && f.createable !== false && f.type !== 'id' && f.name !== 'OwnerId' && !given.some(([i]) => o.fields[i] === f));
       if (missing.length > 0) throw new OrgError('REQUIRED_FIELD_MISSING', `Required fields are missing: [${missing.map((f) => f.name).join(', ')}]`, 400, missing.map((f) => f.name));
@@ -157,7 +201,7 @@ export function createOrg(options: OrgOptions & { anchorMs?: number; objects?: O
       return { id };
     },
     update(sobject, id, fields) {
-      const o = requireObject(sobject);
+      const o = requireWritable(sobject, 'updated');
       const row = requireRow(o, id);
       if (isDeleted(o, row)) throw new OrgError('ENTITY_IS_DELETED', 'entity is deleted', 400);
       const given = checkFields(o, fields, 'update');
@@ -168,28 +212,49 @@ export function createOrg(options: OrgOptions & { anchorMs?: number; objects?: O
       write(o, row, record, { changeType: 'update', fields: given.map(([f]) => f), at });
     },
     delete(sobject, id) {
-      const o = requireObject(sobject);
+      const o = requireWritable(sobject, 'deleted');
       const row = requireRow(o, id);
       if (isDeleted(o, row)) throw new OrgError('ENTITY_IS_DELETED', 'entity is deleted', 400);
-      const record = [...materialize(o, row)];
-      const at = tick();
-      if (o.isDeletedField >= 0) record[o.isDeletedField] = true;
-      stamp(o, record, at);
-      o.deletedAt.set(row, at);
-      write(o, row, record, { changeType: 'delete', fields: o.isDeletedField >= 0 ? [o.isDeletedField] : [], at });
+      deleteRow(o, row);
+    },
+    hardDelete(sobject, ids) {
+      const o = requireObject(sobject);
+      const rows = ids.map((id) => requireRow(o, id));
+      for (const row of rows) {
+        if (!o.deletedAt.has(row)) deleteRow(o, row);
+        purge(o, row);
+      }
+    },
+    emptyRecycleBin(sobject, ids) {
+      const objects = sobject === undefined ? [...table.objects()] : [requireObject(sobject)];
+      const wanted = ids === undefined ? undefined : new Set(ids.map((id) => id.slice(0, 15)));
+      let count = 0;
+      for (const o of objects) {
+        const idField = o.fieldIndex.get('id');
+        for (const row of o.deletedAt.keys()) {
+          if (o.purged.has(row) || idField === undefined) continue;
+          if (wanted && !wanted.has(String(value(o, row, idField)).slice(0, 15))) continue;
+          purge(o, row);
+          count += 1;
+        }
+      }
+      return count;
     },
     getDeleted(sobject, start, end): GetDeletedResult {
       const o = requireObject(sobject);
-      const a = Date.parse(start);
-      const b = Date.parse(end);
-      const earliest = now() - 15 * DAY_MS;
+      // Salesforce ignores the seconds of both ends and keeps deletes for 30 days.
+      const a = floorMinute(Date.parse(start));
+      const b = floorMinute(Date.parse(end));
       if (Number.isNaN(a) || Number.isNaN(b)) throw new OrgError('INVALID_REPLICATION_DATE', 'start and end must be valid dateTime values', 400);
+      const earliest = floorMinute(now() - DELETED_RETENTION_DAYS * DAY_MS);
+      if (a < earliest) throw new OrgError('INVALID_REPLICATION_DATE', `startDate cannot be more than ${DELETED_RETENTION_DAYS} days ago; earliestDateAvailable is ${restDate(earliest)}`, 400);
+      if (b < a) throw new OrgError('INVALID_REPLICATION_DATE', 'endDate must chronologically follow startDate', 400);
       const idField = o.fieldIndex.get('id')!;
       const deletedRecords = [...o.deletedAt.entries()]
-        .filter(([, at]) => at >= a && at <= b)
+        .filter(([, at]) => at >= a && at < b)
         .sort((x, y) => x[1] - y[1])
         .map(([row, at]) => ({ id: value(o, row, idField) as string, deletedDate: restDate(at) }));
-      return { deletedRecords, earliestDateAvailable: restDate(Math.min(earliest, ...o.deletedAt.values())), latestDateCovered: restDate(Math.min(b, now())) };
+      return { deletedRecords, earliestDateAvailable: restDate(earliest), latestDateCovered: restDate(Math.min(b, floorMinute(now()))) };
     },
     getUpdated(sobject, start, end): GetUpdatedResult {
       const o = requireObject(sobject);
@@ -200,6 +265,13 @@ export function createOrg(options: OrgOptions & { anchorMs?: number; objects?: O
       return { ids: [...q.rows()].map((r) => r.id), latestDateCovered: restDate(Math.min(b, now())) };
     },
   };
+}
+
+/** How long getDeleted lists deleted rows (Salesforce: 30 days). */
+const DELETED_RETENTION_DAYS = 30;
+
+function floorMinute(ms: number): number {
+  return Math.floor(ms / 60_000) * 60_000;
 }
 
 /** REST style: `2024-01-02T03:04:05.000+0000`. */

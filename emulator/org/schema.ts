@@ -65,6 +65,8 @@ export const OBJECTS: ObjectSpec[] = [
       { name: 'HasOptedOutOfEmail', type: 'boolean', nillable: false },
       { name: 'OwnerId', type: 'reference', referenceTo: ['User'], relationshipName: 'Owner', nillable: false },
       ...audit(),
+      // Formulas over the row and across the Account lookup: they change without SystemModstamp moving.
+      { name: 'Mailing_Label__c', type: 'string', length: 1300, custom: true, calculatedFormula: "FirstName & ' ' & LastName & ' (' & Account.Name & ')'", createable: false, updateable: false },
     ],
   },
   {
@@ -92,6 +94,14 @@ export const OBJECTS: ObjectSpec[] = [
       { name: 'IsActive', type: 'boolean', nillable: false },
       { name: 'TimeZoneSidKey', type: 'picklist', length: 40, nillable: false, picklist: ['America/Los_Angeles', 'Europe/Paris', 'Asia/Tokyo'] },
       ...audit(),
+      // Added after the audit fields so that the generated values of the fields above stay as they were.
+      { name: 'FirstName', type: 'string', length: 40 },
+      { name: 'LastName', type: 'string', length: 80, nillable: false },
+      { name: 'Alias', type: 'string', length: 8, nillable: false },
+      { name: 'CommunityNickname', type: 'string', length: 40, nillable: false },
+      { name: 'UserType', type: 'picklist', length: 40, picklist: ['Standard'], createable: false, updateable: false },
+      { name: 'LocaleSidKey', type: 'picklist', length: 40, nillable: false, picklist: ['en_US'] },
+      { name: 'LanguageLocaleKey', type: 'picklist', length: 40, nillable: false, picklist: ['en_US'] },
     ],
   },
   {
@@ -112,6 +122,7 @@ export const OBJECTS: ObjectSpec[] = [
       { name: 'Metadata__c', type: 'json', custom: true },
       { name: 'OwnerId', type: 'reference', referenceTo: ['User'], relationshipName: 'Owner', nillable: false },
       ...audit(),
+      { name: 'Account_Rating__c', type: 'string', length: 1300, custom: true, calculatedFormula: 'TEXT(Account__r.Rating)', createable: false, updateable: false },
     ],
   },
   {
@@ -366,34 +377,27 @@ export const OBJECTS: ObjectSpec[] = [
       { name: 'CompletedDateTime', type: 'datetime', createable: false, updateable: false },
     ],
   },
+  {
+    // Every org has exactly one row; its Id is the org id (the Pub/Sub API's tenant id too).
+    name: 'Organization', keyPrefix: '00D', label: 'Organization', ratio: 0, minRows: 1, readOnly: true,
+    fields: [
+      idField(),
+      { name: 'Name', type: 'string', length: 80, nillable: false },
+      { name: 'Division', type: 'string', length: 80 },
+      ...address(''),
+      { name: 'Phone', type: 'phone', length: 40 },
+      { name: 'PrimaryContact', type: 'string', length: 80 },
+      { name: 'DefaultLocaleSidKey', type: 'picklist', length: 40, nillable: false, picklist: ['en_US'] },
+      { name: 'LanguageLocaleKey', type: 'picklist', length: 40, nillable: false, picklist: ['en_US'] },
+      { name: 'TimeZoneSidKey', type: 'picklist', length: 40, nillable: false, picklist: ['America/Los_Angeles'] },
+      { name: 'InstanceName', type: 'string', length: 5, createable: false, updateable: false },
+      { name: 'IsSandbox', type: 'boolean', nillable: false, createable: false, updateable: false },
+      { name: 'OrganizationType', type: 'picklist', length: 40, createable: false, updateable: false, picklist: ['Team Edition', 'Professional Edition', 'Enterprise Edition', 'Developer Edition', 'Personal Edition', 'Unlimited Edition', 'Contact Manager Edition', 'Base Edition'] },
+      { name: 'NamespacePrefix', type: 'string', length: 15, createable: false, updateable: false },
+      { name: 'TrialExpirationDate', type: 'datetime', createable: false, updateable: false },
+      ...audit(),
+    ],
+  },
 ];
 
-const GENERATED_FIELD_TYPES: Pick<FieldSpec, 'type' | 'length' | 'picklist'>[] = [
-  { type: 'string', length: 80 }, { type: 'double' }, { type: 'boolean' }, { type: 'date' }, { type: 'datetime' }, { type: 'picklist', length: 40, picklist: ['New', 'Active', 'On Hold', 'Closed'] },
-  { type: 'currency' }, { type: 'email', length: 80 }, { type: 'int' }, { type: 'textarea', length: 1000 },
-];
-
-const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
-
-/** Key prefix of generated object i: b00, b01, ... bzz, then c00, ...: distinct from every fixed object's. */
-function generatedKeyPrefix(i: number): string {
-  const block = 'bcdefghijklmnopqrstuvwxyz'[Math.floor(i / (62 * 62))];
-  if (!block) throw new RangeError(`At most ${25 * 62 * 62} generated objects, got ${i + 1}`);
-  return block + BASE62[Math.floor(i / 62) % 62]! + BASE62[i % 62]!;
-}
-
-/**
- * `count` extra custom objects (Generated_0001__c, ...) of about 30 fields each, for discovery at
- * the scale of a big org (many orgs have over a thousand objects). A few rows each.
- */
-export function generatedObjects(count: number): ObjectSpec[] {
-  return Array.from({ length: count }, (_, i) => {
-    const n = String(i + 1).padStart(4, '0');
-    const fields: FieldSpec[] = Array.from({ length: 24 }, (_, f) => {
-      const type = GENERATED_FIELD_TYPES[f % GENERATED_FIELD_TYPES.length]!;
-      return { name: `Field_${String(f + 1).padStart(2, '0')}__c`, ...type, custom: true };
-    });
-    return { name: `Generated_${n}__c`, keyPrefix: generatedKeyPrefix(i), label: `Generated ${n}`, custom: true, ratio: 0, minRows: 3, fields: [idField(), { name: 'Name', type: 'string', length: 80 }, ...fields, ...audit(), isDeleted()] };
-  });
-}
-
+export { generatedObjects } from './generated-objects.js';

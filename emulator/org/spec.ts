@@ -47,6 +47,8 @@ export interface ObjectSpec {
   associateParentEntity?: string | null;
   /** Records can be merged (Account, Contact, Lead, Case). */
   mergeable?: boolean;
+  /** Queryable but not createable, updateable or deletable through the API (Organization). */
+  readOnly?: boolean;
 }
 
 export const audit = (): FieldSpec[] => [

@@ -144,6 +144,13 @@ export interface Org {
   create(sobject: string, fields: Record<string, FieldValue>): { id: string };
   update(sobject: string, id: string, fields: Record<string, FieldValue>): void;
   delete(sobject: string, id: string): void;
+  /**
+   * Hard deletes (Bulk `hardDelete`, `Database.delete` + `emptyRecycleBin`): the rows are deleted
+   * if they were not, and leave the recycle bin at once. getDeleted still lists them; no query does.
+   */
+  hardDelete(sobject: string, ids: string[]): void;
+  /** Empties the recycle bin (`emptyRecycleBin`): of one object, or only the given ids. Returns the rows purged. */
+  emptyRecycleBin(sobject?: string, ids?: string[]): number;
   getDeleted(sobject: string, start: string, end: string): GetDeletedResult;
   getUpdated(sobject: string, start: string, end: string): GetUpdatedResult;
 }

@@ -31,25 +31,41 @@ export class ApiUsage {
     this.bulkResultBytes = 0;
   }
 
-  /** The /limits body, keys alphabetical as Salesforce serves them. */
-  limits(): Record<string, { Max: number; Remaining: number }> {
+  /** The /limits body: every key of the documented v66 example (REST API guide, "List Org Limits"), in name order. */
+  limits(): Record<string, LimitValue> {
     const s = this.settings;
-    const storageMax = 976_562;
-    return {
-      ConcurrentAsyncGetReportInstances: { Max: 200, Remaining: 200 },
-      ConcurrentSyncReportRuns: { Max: 20, Remaining: 20 },
-      DailyApiRequests: { Max: s.dailyApiLimit, Remaining: Math.max(0, s.dailyApiLimit - this.apiRequests) },
-      DailyAsyncApexExecutions: { Max: 250_000, Remaining: 250_000 },
-      DailyBulkApiBatches: { Max: 15_000, Remaining: Math.max(0, 15_000 - this.bulkApiBatches) },
-      DailyBulkV2QueryFileStorageMB: {
-        Max: storageMax,
-        Remaining: Math.max(0, storageMax - Math.ceil(this.bulkResultBytes / 1_048_576)),
-      },
-      DailyBulkV2QueryJobs: { Max: s.dailyBulkQueryJobLimit, Remaining: Math.max(0, s.dailyBulkQueryJobLimit - this.bulkQueryJobs) },
-      DataStorageMB: { Max: 1024, Remaining: 1000 },
-      FileStorageMB: { Max: 1024, Remaining: 1024 },
-      HourlyTimeBasedWorkflow: { Max: 1000, Remaining: 1000 },
-      SingleEmailMessages: { Max: 5000, Remaining: 5000 },
+    const left = (max: number, used: number) => ({ Max: max, Remaining: Math.max(0, max - used) });
+    const live: Record<string, LimitValue> = {
+      DailyApiRequests: left(s.dailyApiLimit, this.apiRequests),
+      DailyBulkApiBatches: left(DAILY_BULK_BATCHES, this.bulkApiBatches),
+      DailyBulkV2QueryFileStorageMB: left(BULK_V2_STORAGE_MB, Math.ceil(this.bulkResultBytes / 1_048_576)),
+      DailyBulkV2QueryJobs: left(s.dailyBulkQueryJobLimit, this.bulkQueryJobs),
     };
+    return Object.fromEntries(FIXED_LIMITS.map(([name, max]) => [name, live[name] ?? { Max: max, Remaining: max }]));
   }
 }
+
+export type LimitValue = { Max: number; Remaining: number };
+
+const DAILY_BULK_BATCHES = 15_000;
+const BULK_V2_STORAGE_MB = 976_562;
+
+/** Allocations of an Enterprise Edition org as documented; the four counted ones are replaced live. */
+const FIXED_LIMITS = ([
+  ['ActiveScratchOrgs', 3], ['AnalyticsExternalDataSizeMB', 40_960], ['ConcurrentAsyncGetReportInstances', 200],
+  ['ConcurrentEinsteinDataInsightsStoryCreation', 5], ['ConcurrentEinsteinDiscoveryStoryCreation', 2], ['ConcurrentSyncReportRuns', 20],
+  ['DailyAnalyticsDataflowJobExecutions', 60], ['DailyAnalyticsUploadedFilesSizeMB', 51_200], ['DailyFunctionsApiCallLimit', 235_000],
+  ['DailyApiRequests', 0], ['DailyAsyncApexExecutions', 250_000], ['DailyAsyncApexTests', 500], ['DailyBulkApiBatches', 0],
+  ['DailyBulkV2QueryFileStorageMB', 0], ['DailyBulkV2QueryJobs', 0], ['DailyDeliveredPlatformEvents', 10_000],
+  ['DailyDurableGenericStreamingApiEvents', 10_000], ['DailyDurableStreamingApiEvents', 10_000], ['DailyEinsteinDataInsightsStoryCreation', 1000],
+  ['DailyEinsteinDiscoveryPredictAPICalls', 50_000], ['DailyEinsteinDiscoveryPredictionsByCDC', 5_000_000], ['DailyEinsteinDiscoveryStoryCreation', 100],
+  ['DailyGenericStreamingApiEvents', 10_000], ['DailyScratchOrgs', 6], ['DailyStandardVolumePlatformEvents', 10_000], ['DailyStreamingApiEvents', 10_000],
+  ['DailyWorkflowEmails', 100_000], ['DataStorageMB', 1024], ['DurableStreamingApiConcurrentClients', 20], ['FileStorageMB', 1024],
+  ['HourlyAsyncReportRuns', 1200], ['HourlyDashboardRefreshes', 200], ['HourlyDashboardResults', 5000], ['HourlyDashboardStatuses', 999_999_999],
+  ['HourlyLongTermIdMapping', 100_000], ['HourlyManagedContentPublicRequests', 50_000], ['HourlyODataCallout', 20_000],
+  ['HourlyPublishedPlatformEvents', 50_000], ['HourlyPublishedStandardVolumePlatformEvents', 1000], ['HourlyShortTermIdMapping', 100_000],
+  ['HourlySyncReportRuns', 500], ['HourlyTimeBasedWorkflow', 1000], ['MassEmail', 5000], ['MonthlyEinsteinDiscoveryStoryCreation', 500],
+  ['Package2VersionCreates', 6], ['Package2VersionCreatesWithoutValidation', 500], ['PermissionSets', 1500],
+  ['PlatformEventTriggersWithParallelProcessing', 5], ['PrivateConnectOutboundCalloutHourlyLimitMB', 0], ['SingleEmail', 5000],
+  ['StreamingApiConcurrentClients', 20],
+] as [string, number][]).sort(([a], [b]) => (a < b ? -1 : 1));

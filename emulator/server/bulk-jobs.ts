@@ -24,8 +24,14 @@ export interface BulkJob {
   fate: JobFate;
   /** Real-clock ms: the state machine runs on wall time so a frozen org clock still completes jobs. */
   createdAt: number;
+  /** Fixed start latency of the job once it is processed. */
   delayMs: number;
   aborted: boolean;
+  abortedAt?: number;
+  /** When the org began processing it (it waited in UploadComplete for a free slot until then). */
+  startedAt?: number;
+  /** Start latency plus its rows at the scan rate, fixed when processing begins. */
+  durationMs?: number;
   /** Row count fixed when the job completes. */
   numberRecordsProcessed?: number;
 }
@@ -39,10 +45,28 @@ export const COLUMN_DELIMITERS: Record<ColumnDelimiter, string> = {
   TAB: '\t',
 };
 
-/** Bulk API 2.0 query jobs; state is derived from elapsed time when read, so no timers run. */
+/** How the org processes query jobs: at most `concurrentJobs` at once (0 = no limit), each taking its start latency plus its rows at `scanRowsPerSec` (0 = no scan time). */
+export interface JobTiming {
+  concurrentJobs: number;
+  scanRowsPerSec: number;
+}
+
+/**
+ * Bulk API 2.0 query jobs. State is derived from the clock when read, so no timers run: jobs are
+ * processed in creation order, each in a free slot, later ones waiting in UploadComplete.
+ */
 export class BulkJobStore {
   readonly #jobs = new Map<string, BulkJob>();
   #counter = 0;
+
+  constructor(
+    private readonly timing: () => JobTiming = () => ({ concurrentJobs: 0, scanRowsPerSec: 0 }),
+    private readonly clock: () => number = Date.now,
+  ) {}
+
+  now(): number {
+    return this.clock();
+  }
 
   add(job: Omit<BulkJob, 'id'>): BulkJob {
     const full = { ...job, id: buildId('750', ++this.#counter, '8c') };
@@ -62,15 +86,55 @@ export class BulkJobStore {
     return [...this.#jobs.values()];
   }
 
-  stateOf(job: BulkJob, now = Date.now()): JobState {
+  abort(job: BulkJob): void {
+    job.aborted = true;
+    job.abortedAt = this.clock();
+  }
+
+  /** Gives `job`, and every earlier job that has a free slot by `now`, its start time and duration, in creation order. */
+  #schedule(now: number, job: BulkJob): void {
+    const { concurrentJobs, scanRowsPerSec } = this.timing();
+    const begin = (j: BulkJob, at: number) => {
+      j.startedAt = at;
+      const scanMs = scanRowsPerSec > 0 && j.fate.kind === 'complete' ? Math.ceil((j.query.totalSize() * 1000) / scanRowsPerSec) : 0;
+      j.durationMs = j.delayMs + scanMs;
+    };
+    // Without a cap every job starts when created: no other job matters.
+    if (concurrentJobs <= 0) {
+      if (job.createdAt <= now) begin(job, job.createdAt);
+      return;
+    }
+    let ends: number[] = [];
+    let previousStart = 0;
+    for (const j of this.#jobs.values()) {
+      if (j.fate.kind === 'never') continue;
+      if (j.startedAt === undefined) {
+        if (j.aborted) continue;
+        // Jobs start in order, each once fewer than `concurrentJobs` earlier jobs are still running.
+        ends = ends.filter((end) => end > previousStart).sort((a, b) => b - a);
+        const at = Math.max(j.createdAt, previousStart, ends.length >= concurrentJobs ? ends[concurrentJobs - 1]! : 0);
+        if (at > now) return;
+        begin(j, at);
+      }
+      if (j === job) return;
+      previousStart = j.startedAt!;
+      const end = j.startedAt! + j.durationMs!;
+      ends.push(j.abortedAt !== undefined ? Math.min(end, j.abortedAt) : end);
+    }
+  }
+
+  stateOf(job: BulkJob, now = this.clock()): JobState {
     if (job.aborted) return 'Aborted';
-    const elapsed = now - job.createdAt;
-    if (job.fate.kind === 'never') return elapsed >= job.delayMs / 2 ? 'InProgress' : 'UploadComplete';
-    if (elapsed >= job.delayMs) {
+    if (job.fate.kind === 'never') return now - job.createdAt >= job.delayMs / 2 ? 'InProgress' : 'UploadComplete';
+    if (job.startedAt === undefined) this.#schedule(now, job);
+    if (job.startedAt === undefined) return 'UploadComplete';
+    const elapsed = now - job.startedAt;
+    if (elapsed >= job.durationMs!) {
       if (job.fate.kind === 'fail') return 'Failed';
       job.numberRecordsProcessed ??= job.query.totalSize();
       return 'JobComplete';
     }
+    // Half the start latency in UploadComplete, then InProgress.
     return elapsed >= job.delayMs / 2 ? 'InProgress' : 'UploadComplete';
   }
 }

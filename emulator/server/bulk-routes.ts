@@ -48,7 +48,7 @@ function jobInfo(ctx: RequestContext, job: BulkJob): Record<string, unknown> {
     ...jobListing(ctx, job),
     numberRecordsProcessed: state === 'JobComplete' ? (job.numberRecordsProcessed ?? 0) : 0,
     retries: 0,
-    totalProcessingTime: state === 'JobComplete' || state === 'Failed' ? job.delayMs : 0,
+    totalProcessingTime: state === 'JobComplete' || state === 'Failed' ? (job.durationMs ?? job.delayMs) : 0,
     isPkChunkingSupported: true,
   };
   if (state === 'Failed' && job.fate.kind === 'fail') info['errorMessage'] = job.fate.errorMessage;
@@ -106,6 +106,7 @@ export function handleCreateJob(ctx: RequestContext): Reply {
     return sfError(400, 'API_ERROR', `Max bulk v2 query jobs (${state.settings.dailyBulkQueryJobLimit}) per 24 hrs has been reached`);
   }
   state.usage.bulkQueryJobs += 1;
+  ctx.counted.bulkJobs += 1;
 
   let fate: JobFate = { kind: 'complete' };
   if (ctx.fault?.action === 'job-failed') {
@@ -125,7 +126,7 @@ export function handleCreateJob(ctx: RequestContext): Reply {
     lineEnding: lineEnding as LineEnding,
     columnDelimiter: delimiter as ColumnDelimiter,
     fate,
-    createdAt: Date.now(),
+    createdAt: state.bulk.now(),
     delayMs: state.settings.bulkJobDelayMs,
     aborted: false,
   });
@@ -163,7 +164,7 @@ export function handleAbortJob(ctx: RequestContext): Reply {
   const current = ctx.state.bulk.stateOf(job);
   if (current === 'JobComplete') return sfError(400, 'INVALIDJOBSTATE', 'Aborting already Completed Job not allowed');
   if (current === 'Failed' || current === 'Aborted') return sfError(400, 'INVALIDJOBSTATE', `Aborting already ${current} Job not allowed`);
-  job.aborted = true;
+  ctx.state.bulk.abort(job);
   job.systemModstamp = restDate(ctx.state.orgNow());
   const info = jobInfo(ctx, job);
   return jobReply(200, {

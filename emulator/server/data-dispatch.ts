@@ -34,8 +34,12 @@ export async function runCountedCall(ctx: RequestContext, route: ResolvedRoute):
   } else if (usage.exhausted) {
     reply = sfError(403, 'REQUEST_LIMIT_EXCEEDED', 'TotalRequests Limit exceeded.');
   } else {
-    // The outer composite call is not counted; each of its subrequests is.
-    if (route.name !== 'rest.compositeBatch') usage.count();
+    // A composite batch counts once per subrequest, as documented, unless set to count as one call.
+    const counts = route.name === 'rest.compositeBatch' ? settings.compositeBatchCountsAsOneCall : ctx.countsAsCall !== false;
+    if (counts) {
+      usage.count();
+      ctx.counted.apiCalls += 1;
+    }
     reply = await runHandler(ctx, route);
   }
   return { ...reply, headers: { ...reply.headers, 'Sforce-Limit-Info': usage.limitInfo() } };
@@ -55,6 +59,8 @@ export async function runDataRequest(ctx: RequestContext, route: ResolvedRoute):
 export const dispatchData: DataDispatch = (outer, call) => {
   const { minApiVersion, maxApiVersion } = outer.state.settings;
   const route = resolveRoute('instance', call.method, call.path, minApiVersion, maxApiVersion);
-  const inner: RequestContext = { ...outer, ...call, params: route.params, version: route.version, fault: undefined };
+  const inner: RequestContext = {
+    ...outer, ...call, params: route.params, version: route.version, fault: undefined, countsAsCall: !outer.state.settings.compositeBatchCountsAsOneCall,
+  };
   return { route: route.name, run: () => runCountedCall(inner, route) };
 };

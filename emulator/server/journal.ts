@@ -25,6 +25,12 @@ export interface JournalEntry {
   fault?: string | undefined;
   /** Set when a Bulk result page came from the result cache instead of being rendered. */
   cached?: true | undefined;
+  /** Calls this request counted against DailyApiRequests (a composite batch: its subrequests). */
+  apiCalls?: number | undefined;
+  /** Query jobs this request counted against DailyBulkV2QueryJobs. */
+  bulkJobs?: number | undefined;
+  /** The Bulk job a reply showed: its id, its state then, and once done its processing time (ms). */
+  job?: { id: string; state: string; totalProcessingTime?: number } | undefined;
 }
 
 export type HostKind = 'login' | 'sandbox' | 'instance';
@@ -92,6 +98,17 @@ export class Journal {
 
   count(filter: JournalFilter = {}): number {
     return this.entries(filter).length;
+  }
+
+  /** What the journaled requests counted against the org's allocations: API calls per sync, for a benchmark. */
+  usage(filter: JournalFilter = {}): { apiCalls: number; bulkJobs: number } {
+    let apiCalls = 0;
+    let bulkJobs = 0;
+    for (const e of this.entries(filter)) {
+      apiCalls += e.apiCalls ?? 0;
+      bulkJobs += e.bulkJobs ?? 0;
+    }
+    return { apiCalls, bulkJobs };
   }
 
   clear(): void {

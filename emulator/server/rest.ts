@@ -1,6 +1,7 @@
 import type { FieldValue, PreparedQuery } from '../org/types.js';
 import { toId18 } from './ids.js';
 import { immutableJsonReply, jsonReply, notFound, sfError, emptyReply, type Reply } from './reply.js';
+import { renderQueryColumns } from './query-columns.js';
 import { renderQueryRow, renderRecord } from './render-rest.js';
 import { header, type RequestContext } from './state.js';
 
@@ -24,16 +25,19 @@ export function handleVersions(ctx: RequestContext): Reply {
   return jsonReply(200, list);
 }
 
+/** GET /services/data/vNN.0: the resources this emulator serves under the version, and no others. */
 export function handleResources(ctx: RequestContext): Reply {
   const base = `/services/data/v${ctx.version}`;
-  const names = ['tooling', 'metadata', 'eclair', 'folders', 'prechatForms', 'contact-tracing', 'jsonxform', 'chatter',
-    'tabs', 'appMenu', 'quickActions', 'queryAll', 'commerce', 'wave', 'iot', 'analytics', 'search', 'smartdatadiscovery',
-    'identity', 'composite', 'parameterizedSearch', 'fingerprint', 'theme', 'nouns', 'domino', 'event', 'serviceTemplates',
-    'recent', 'connect', 'licensing', 'limits', 'process', 'async-queries', 'query', 'match', 'emailConnect', 'compactLayouts',
-    'knowledgeManagement', 'sobjects', 'actions', 'support', 'jobs'];
-  const body: Record<string, string> = {};
-  for (const name of names) body[name] = name === 'identity' ? `${ctx.state.urls.loginUrl}/id/${toId18(ctx.state.org.orgId)}/${ctx.state.org.userId}` : `${base}/${name}`;
-  return jsonReply(200, body);
+  const { org, urls } = ctx.state;
+  return jsonReply(200, {
+    composite: `${base}/composite`,
+    identity: `${urls.loginUrl}/id/${toId18(org.orgId)}/${org.userId}`,
+    jobs: `${base}/jobs`,
+    limits: `${base}/limits`,
+    query: `${base}/query`,
+    queryAll: `${base}/queryAll`,
+    sobjects: `${base}/sobjects`,
+  });
 }
 
 export function handleDescribeGlobal(ctx: RequestContext): Reply {
@@ -184,6 +188,9 @@ export function handleQuery(ctx: RequestContext, includeDeleted: boolean): Reply
   const soql = ctx.query.get('q');
   if (soql === null || soql.trim() === '') return sfError(400, 'MALFORMED_QUERY', 'A query string has to be specified');
   const query = ctx.state.org.prepareQuery(soql, { includeDeleted });
+  if (ctx.query.get('columns') === 'true') {
+    return jsonReply(200, renderQueryColumns(query, ctx.state.org.describe(query.sobject)?.keyPrefix ?? null));
+  }
   return queryPage(ctx, query, 0, batchSizeOf(ctx));
 }
 

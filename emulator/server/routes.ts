@@ -1,11 +1,12 @@
 import { resolveAsyncRoute } from './bulk1/routes.js';
 import { handleAbortJob, handleCreateJob, handleDeleteJob, handleGetJob, handleListJobs, handleResultPages, handleResults } from './bulk-routes.js';
 import { handleCompositeBatch } from './composite.js';
+import { handleEmptyRecycleBin, handleHardDelete } from './control.js';
+import { handleIdentity, handleUserInfo } from './identity.js';
 import type { HostKind } from './journal.js';
 import { handleAuthorize, handleToken } from './oauth.js';
 import * as rest from './rest.js';
 import { handleSoapLogin } from './soap-login.js';
-import { handleUserInfo } from './userinfo.js';
 import type { Handler } from './state.js';
 
 interface RouteDef {
@@ -107,6 +108,12 @@ function matchTable(table: RouteDef[], method: string, rest: string): Omit<Resol
   return { name: 'unknown', params: {}, status: 404 };
 }
 
+/** The emulator's own control routes (control.ts): no session, instance host only. */
+const CONTROL_ROUTES: Record<string, [string, Handler]> = {
+  '/_emulator/hard-delete': ['control.hardDelete', handleHardDelete],
+  '/_emulator/empty-recycle-bin': ['control.emptyRecycleBin', handleEmptyRecycleBin],
+};
+
 /**
  * Maps a request to its named route. Logins work on every host; data calls only on the
  * instance (My Domain) host, which is what `instance_url` points at.
@@ -117,17 +124,29 @@ export function resolveRoute(host: HostKind, method: string, path: string, minVe
       ? { name: 'oauth.token', handler: handleToken, params: {}, data: false }
       : { name: 'method-not-allowed', params: {}, data: false, status: 405, allowed: ['POST'] };
   }
-  if (path === '/services/oauth2/userinfo') {
-    return { name: 'oauth.userinfo', handler: handleUserInfo, params: {}, data: false };
-  }
   if (path === '/services/oauth2/authorize') {
     return { name: 'oauth.authorize', handler: handleAuthorize, params: {}, data: false };
+  }
+  if (path === '/services/oauth2/userinfo' || path === '/services/oauth2/userinfo/') {
+    return method === 'GET' || method === 'POST'
+      ? { name: 'identity.userinfo', handler: handleUserInfo, params: {}, data: false }
+      : { name: 'method-not-allowed', params: {}, data: false, status: 405, allowed: ['GET', 'POST'] };
+  }
+  const identity = new RegExp(`^/id/${ID}/${ID}/?$`).exec(path);
+  if (identity) {
+    return method === 'GET' || method === 'POST'
+      ? { name: 'identity.id', handler: handleIdentity, params: { orgId: identity[1]!, userId: identity[2]! }, data: false }
+      : { name: 'method-not-allowed', params: {}, data: false, status: 405, allowed: ['GET', 'POST'] };
   }
   const soap = /^\/services\/Soap\/([uc])\/(\d+)\.0(?:\/[A-Za-z0-9]+)?\/?$/.exec(path);
   if (soap) {
     return method === 'POST'
       ? { name: 'soap.login', handler: handleSoapLogin, params: { wsdl: soap[1]!, version: soap[2]! }, data: false }
       : { name: 'method-not-allowed', params: {}, data: false, status: 405, allowed: ['POST'] };
+  }
+  const control = CONTROL_ROUTES[path];
+  if (control && host === 'instance') {
+    return method === 'POST' ? { name: control[0], handler: control[1], params: {}, data: false } : { name: 'method-not-allowed', params: {}, data: false, status: 405, allowed: ['POST'] };
   }
   if (path === '/services/data' || path === '/services/data/') {
     return { name: 'rest.versions', handler: rest.handleVersions, params: {}, data: false };

@@ -89,7 +89,12 @@ async function serve(state: EmulatorState, host: HostKind, req: IncomingMessage,
   const seq = state.journal.nextSeq();
   const { settings } = state;
   const method = (req.method ?? 'GET').toUpperCase();
-  const url = new URL(req.url ?? '/', 'http://emulator');
+  // Clients that keep the instance URL with a trailing slash send `//services/...`: real orgs
+  // serve those, so repeated slashes in the path count as one (and never read as a host).
+  const target = req.url ?? '/';
+  const query = target.indexOf('?');
+  const pathPart = (query < 0 ? target : target.slice(0, query)).replace(/\/{2,}/g, '/');
+  const url = new URL(pathPart + (query < 0 ? '' : target.slice(query)), 'http://emulator');
   const body = (await readBody(req)) ?? Buffer.alloc(0);
 
   const ctx: RequestContext = {
@@ -102,6 +107,7 @@ async function serve(state: EmulatorState, host: HostKind, req: IncomingMessage,
     body,
     params: {},
     dispatch: dispatchData,
+    counted: { apiCalls: 0, bulkJobs: 0 },
   };
   let latencyMs = 0;
   let route = resolveRoute(host, method, url.pathname, settings.minApiVersion, settings.maxApiVersion);
@@ -115,7 +121,7 @@ async function serve(state: EmulatorState, host: HostKind, req: IncomingMessage,
   } else {
     ctx.params = route.params;
     ctx.version = route.version;
-    latencyMs = settings.latencyMs;
+    latencyMs = settings.latencyMs + (route.data && route.name.startsWith('rest.') ? settings.restCallLatencyMs : 0);
     if (latencyMs > 0) await sleep(latencyMs);
     ctx.fault = state.faults.take(route.name, method, url.pathname);
     reply = await handle(state, ctx, route);
@@ -153,7 +159,19 @@ async function serve(state: EmulatorState, host: HostKind, req: IncomingMessage,
     ...(latencyMs > 0 ? { latencyMs } : {}),
     fault: ctx.fault ? (ctx.fault.label ?? ctx.fault.action) : undefined,
     ...(reply !== 'reset' && reply.cached ? { cached: true as const } : {}),
+    ...(ctx.counted.apiCalls > 0 ? { apiCalls: ctx.counted.apiCalls } : {}),
+    ...(ctx.counted.bulkJobs > 0 ? { bulkJobs: ctx.counted.bulkJobs } : {}),
+    ...jobOf(route.name, reply),
   });
+}
+
+/** A Bulk job's id and state as the reply showed them, so the journal tells a job's story. */
+function jobOf(route: string, reply: Reply | 'reset'): { job?: { id: string; state: string; totalProcessingTime?: number } } {
+  if (!route.startsWith('bulk.') || reply === 'reset' || reply.status >= 300) return {};
+  const json = reply.json as Record<string, unknown> | undefined;
+  if (!json || typeof json['id'] !== 'string' || typeof json['state'] !== 'string') return {};
+  const time = json['totalProcessingTime'];
+  return { job: { id: json['id'], state: json['state'], ...(typeof time === 'number' && time > 0 ? { totalProcessingTime: time } : {}) } };
 }
 
 /** Listens on 127.0.0.1; port 0 picks a free one. */

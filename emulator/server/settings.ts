@@ -54,8 +54,22 @@ export interface EmulatorSettings {
   soapLoginMaxApiVersion: number;
   /** Bulk 2.0 `resultPages` exists from this version on. */
   resultPagesMinVersion: number;
-  /** Time a Bulk query job takes from creation to JobComplete (InProgress after half of it). */
+  /**
+   * A Bulk query job's fixed start latency once the org processes it (UploadComplete for the
+   * first half, then InProgress); with no scan rate, its whole processing time.
+   */
   bulkJobDelayMs: number;
+  /** Rows a Bulk query job scans per second, added to its processing time; 0 = no scan time. */
+  bulkScanRowsPerSec: number;
+  /** Bulk query jobs the org processes at once; later ones wait in UploadComplete. 0 = no limit. */
+  bulkConcurrentJobs: number;
+  /** Latency of every REST data call (query pages, describes, records, limits, composite), on top of `latencyMs`. */
+  restCallLatencyMs: number;
+  /**
+   * Count a `/composite/batch` request as one call against DailyApiRequests instead of one per
+   * subrequest (Salesforce documents "each subrequest counts against rate limits").
+   */
+  compositeBatchCountsAsOneCall: boolean;
   /**
    * Rows per Bulk results page when the client sends no `maxRecords`. Salesforce picks large,
    * size-based pages; jsforce's bulk2 reader even breaks on a second page (it parses that page's
@@ -110,6 +124,10 @@ export function buildDefaultSettings(now: number): EmulatorSettings {
     soapLoginMaxApiVersion: 64,
     resultPagesMinVersion: 62,
     bulkJobDelayMs: 200,
+    bulkScanRowsPerSec: 0,
+    bulkConcurrentJobs: 0,
+    restCallLatencyMs: 0,
+    compositeBatchCountsAsOneCall: false,
     bulkDefaultPageRows: 1_000_000,
     bulkResultPageRows: 50_000,
     bulkNullRendering: 'empty',

@@ -58,6 +58,10 @@ export interface RequestContext {
   grantType?: string;
   /** Runs a data call from inside this one (a composite subrequest). */
   dispatch: DataDispatch;
+  /** False for the subrequests of a composite batch counted as one call. */
+  countsAsCall?: boolean;
+  /** What this request consumed of the org's allocations, for the journal; shared with its subrequests. */
+  counted: { apiCalls: number; bulkJobs: number };
 }
 
 /** One data call made from inside another, with the outer call's session. */

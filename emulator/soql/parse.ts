@@ -53,7 +53,8 @@ interface Token {
   column: number;
 }
 
-const DATETIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,3})?(Z|[+-]\d{2}:?\d{2})/;
+/** Fractions of 1 to 9 digits (Python writes microseconds: `37.055000Z`); an offset may replace Z. */
+const DATETIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:?\d{2})/;
 const DATE = /^\d{4}-\d{2}-\d{2}(?![\dT])/;
 
 export function malformed(query: string, token: { text: string; column: number }): OrgError {
@@ -75,7 +76,9 @@ function tokenize(query: string): Token[] {
     const dt = DATETIME.exec(rest);
     if (dt) {
       const zone = dt[8] === 'Z' ? 'Z' : `${dt[8]!.slice(0, 3)}:${dt[8]!.slice(-2)}`;
-      const ms = Date.parse(`${dt[1]}-${dt[2]}-${dt[3]}T${dt[4]}:${dt[5]}:${dt[6]}${dt[7] ?? ''}${zone}`);
+      // Whole milliseconds from Date.parse; finer digits kept as a fraction so comparisons stay exact.
+      const fraction = (dt[7] ?? '').padEnd(9, '0');
+      const ms = Date.parse(`${dt[1]}-${dt[2]}-${dt[3]}T${dt[4]}:${dt[5]}:${dt[6]}.${fraction.slice(0, 3)}${zone}`) + Number(fraction.slice(3)) / 1e6;
       tokens.push({ kind: 'datetime', text: dt[0], value: ms, column });
       i += dt[0].length;
       continue;

@@ -32,7 +32,7 @@ export function prepareQuery(table: OrgTable, soql: string, options: QueryOption
     if (matches) return matches;
     fixedAt = revision();
     const [lo, hi] = rangeOf(table, root, q.where);
-    const visible = (row: number) => options.includeDeleted || !table.isDeleted(root, row);
+    const visible = (row: number) => !table.isPurged(root, row) && (options.includeDeleted || !table.isDeleted(root, row));
     const start = q.offset ?? 0;
     if (inRowOrder()) {
       let first = lo;

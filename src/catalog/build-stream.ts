@@ -10,6 +10,7 @@ export interface DescribeField {
   type: string;
   nillable?: boolean;
   calculated?: boolean;
+  calculatedFormula?: string | null;
   compoundFieldName?: string | null;
   referenceTo?: string[];
   relationshipName?: string | null;
@@ -21,6 +22,9 @@ export interface DescribeResult {
   label?: string;
   custom?: boolean;
   queryable?: boolean;
+  /** getDeleted serves only objects that are replicateable; deletes exist only for deletable ones. */
+  replicateable?: boolean;
+  deletable?: boolean;
   fields: DescribeField[];
 }
 
@@ -96,7 +100,8 @@ export function buildFieldDefinition(field: DescribeField, components?: string[]
   const mapping = mapFieldType(field.type);
   const isId = field.type === 'id';
   const schema = isId ? { type: 'string' } : mapping.schema;
-  if (field.calculated) schema.description = 'Formula field: changes of its inputs may not move SystemModstamp.';
+  const formula = field.calculated && typeof field.calculatedFormula === 'string' && field.calculatedFormula !== '' ? field.calculatedFormula : undefined;
+  if (field.calculated) schema.description = formulaDescription(formula);
   return {
     name: field.name,
     sfType: field.type as SalesforceFieldType,
@@ -104,10 +109,17 @@ export function buildFieldDefinition(field: DescribeField, components?: string[]
     schema,
     nullable: !isId,
     calculated: field.calculated === true,
+    ...(formula !== undefined ? { formula } : {}),
     ...(components && components.length > 0 ? { components } : {}),
     ...(field.compoundFieldName ? { compoundFieldName: field.compoundFieldName } : {}),
     bulkSelectable: !NOT_BULK_SELECTABLE.has(field.type),
   };
+}
+
+/** What a formula field's schema says about it, its formula text included when the describe has it. */
+export function formulaDescription(formula: string | undefined): string {
+  const what = formula === undefined ? 'Formula field' : `Formula field: ${formula}`;
+  return `${what}. Changes of its inputs may not move SystemModstamp (see formula_fields).`;
 }
 
 export function buildStreamDefinition(describe: DescribeResult): StreamDefinition {
@@ -130,6 +142,7 @@ export function buildStreamDefinition(describe: DescribeResult): StreamDefinitio
     validReplicationKeys,
     bulkSupported: !BULK_UNSUPPORTED.has(describe.name),
     hasIsDeleted: names.has('IsDeleted'),
+    capturesDeletes: describe.replicateable !== false && describe.deletable !== false,
     fields,
     schema: { type: 'object', additionalProperties: true, properties },
   };

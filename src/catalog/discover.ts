@@ -7,6 +7,7 @@
 import PQueue from 'p-queue';
 import { TapError } from '../core/errors.js';
 import type { SalesforceClient } from '../salesforce/client.js';
+import { checkReplyShape } from '../salesforce/reply-shape.js';
 import { buildStreamDefinition, skipReason, type DescribeResult } from './build-stream.js';
 import type { StreamDefinition } from './types.js';
 
@@ -32,7 +33,7 @@ interface BatchResponse {
 }
 
 export async function discoverStreams(client: SalesforceClient, options: DiscoverOptions): Promise<StreamDefinition[]> {
-  const global = await client.json<{ sobjects: GlobalEntry[] }>('sobjects', { ...(options.signal ? { signal: options.signal } : {}) });
+  const global = await client.json<{ sobjects: GlobalEntry[] }>('sobjects', { shape: { sobjects: 'array' }, ...(options.signal ? { signal: options.signal } : {}) });
   const wanted: string[] = [];
   const skipped = new Map<string, string[]>();
   for (const entry of global.sobjects) {
@@ -61,6 +62,7 @@ export async function describeObjects(client: SalesforceClient, names: string[],
           method: 'POST',
           // Describes are reads: replaying the batch after a network failure is safe.
           idempotent: true,
+          shape: { hasErrors: 'boolean?', results: 'array' },
           body: { batchRequests: batch.map((name) => ({ method: 'GET', url: `v${client.apiVersion}/sobjects/${name}/describe` })), haltOnError: false },
           ...(options.signal ? { signal: options.signal } : {}),
         });
@@ -68,8 +70,10 @@ export async function describeObjects(client: SalesforceClient, names: string[],
           throw new TapError('TAP_UNEXPECTED_RESPONSE', `composite/batch: Salesforce answered without the ${batch.length} describe results asked for; the reply is not the composite batch format (a proxy?).`, { kind: 'salesforce' });
         }
         response.results.forEach((result, i) => {
-          if (result.statusCode === 200) out.push(result.result as DescribeResult);
-          else {
+          if (result.statusCode === 200) {
+            checkReplyShape(result.result, { name: 'string', fields: 'array' }, `POST composite/batch (describe of ${batch[i]})`);
+            out.push(result.result as DescribeResult);
+          } else {
             const detail = Array.isArray(result.result) ? (result.result as { errorCode?: string; message?: string }[]).map((e) => `${e.errorCode}: ${e.message}`).join('; ') : `HTTP ${result.statusCode}`;
             options.log('warn', `Skipped ${batch[i]}: its describe failed (${detail})`);
           }

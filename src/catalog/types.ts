@@ -31,6 +31,8 @@ export interface FieldDefinition {
   nullable: boolean;
   /** Formula field (`calculated: true`): its changes may not move SystemModstamp. */
   calculated: boolean;
+  /** The formula's text (`calculatedFormula` of the describe), for formula fields. */
+  formula?: string;
   /** Compound address/location: the component columns that rebuild it (Bulk cannot select it). */
   components?: string[];
   /** Set on address/location components: the compound they belong to. */
@@ -58,6 +60,8 @@ export interface StreamDefinition {
   bulkSupported: boolean;
   /** The object has IsDeleted, so queryAll returns soft-deleted rows. */
   hasIsDeleted: boolean;
+  /** getDeleted lists the object's deleted rows (the describe says `replicateable` and `deletable`). */
+  capturesDeletes?: boolean;
   fields: FieldDefinition[];
   /** `{type: object, properties: {...}}` built from `fields`. */
   schema: JsonSchema;
@@ -86,4 +90,6 @@ export interface SelectedStream {
   method: ReplicationMethod;
   /** The cursor for INCREMENTAL. */
   replicationKey?: string | undefined;
+  /** This read may emit tombstones for the stream: its schema carries the deleted-at column. */
+  tombstones?: boolean;
 }

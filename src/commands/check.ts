@@ -40,8 +40,8 @@ export function describeCheckFailure(error: TapError): string {
 
 export async function checkConnection(ctx: CommandContext): Promise<CheckResult> {
   const client = await ctx.client();
-  const global = await client.json<DescribeGlobal>('sobjects', { signal: ctx.signal });
-  const limits = await client.json<Limits>('limits', { signal: ctx.signal });
+  const global = await client.json<DescribeGlobal>('sobjects', { signal: ctx.signal, shape: { sobjects: 'array' } });
+  const limits = await client.json<Limits>('limits', { signal: ctx.signal, shape: { DailyApiRequests: 'object?' } });
   const daily = limits.DailyApiRequests;
   const result: CheckResult = { instanceUrl: client.instanceUrl, queryableObjects: global.sobjects.filter((o) => o.queryable !== false).length };
   if (daily) {

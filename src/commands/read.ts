@@ -17,6 +17,7 @@ import type { Progress } from '../io/progress.js';
 import type { StreamBookmark, SyncEvent } from '../sync/events.js';
 import { bulk2Api, createBulkReader } from '../sync/bulk2-reader.js';
 import { ReadApiRegistry } from '../sync/read-apis.js';
+import { setUpFreshness } from '../sync/freshness-run.js';
 import { buildReadHooks } from '../sync/read-hooks.js';
 import type { ReaderSettings } from '../sync/readers.js';
 import { createRestReader, restApi } from '../sync/rest-reader.js';
@@ -97,8 +98,10 @@ export async function runRead(ctx: CommandContext, options: ReadCommandOptions):
     log: (level, message) => ctx.logger.log(level, message),
     envelope: (stream) => encoder.envelope(stream),
   };
+  const freshness = setUpFreshness(client, config, streams);
   const events = runSync({
-    streams,
+    streams: freshness.streams,
+    modes: freshness.modes,
     bookmarks,
     apis: new ReadApiRegistry([bulk2Api(createBulkReader(client, settings, jobs)), restApi(createRestReader(client, settings))]),
     hooks: buildReadHooks(client, config, log),
@@ -122,6 +125,7 @@ export async function runRead(ctx: CommandContext, options: ReadCommandOptions):
     if (aborted > 0) ctx.logger.warn(`Aborted ${aborted} Bulk API 2.0 job(s) this run had started.`);
     await ctx.out.flush();
   }
+  if (freshness.getDeletedCalls() > 0) ctx.logger.info(`getDeleted: ${freshness.getDeletedCalls()} call(s) for hard deletes.`);
   if (failedStreams > 0) ctx.logger.warn(`${failedStreams} stream(s) did not complete; the others did.`);
   return failedStreams > 0 ? EXIT_PARTIAL : 0;
 }

@@ -3,8 +3,9 @@
  * from the credentials present), whether that flow's required settings are there, where logins
  * go, and the flow's typed config. Everything flow-specific comes from the flows' registry.
  */
-import { AUTH_TYPES, findAuthFlow, inferAuthType as inferFromRegistry, resolveAuthTypeName, type AuthConfig, type AuthType } from '../salesforce/auth/registry.js';
+import { AUTH_FLOWS, AUTH_TYPES, findAuthFlow, inferAuthType as inferFromRegistry, resolveAuthTypeName, type AuthConfig, type AuthType } from '../salesforce/auth/registry.js';
 import type { AuthSettings, LoginHost } from '../salesforce/auth/types.js';
+import { CONFIG_SCHEMA } from './schema.js';
 import { parseHostUrl, showValue } from './values.js';
 
 export const PRODUCTION_LOGIN_URL = 'https://login.salesforce.com';
@@ -66,4 +67,28 @@ export function buildAuth(flat: Raw, problems: string[]): AuthConfig | undefined
   };
   const auth = flow.build(settings, host, problems) as AuthConfig;
   return problems.length > before ? undefined : auth;
+}
+
+/** Every setting some flow reads. */
+const AUTH_SETTINGS: readonly string[] = [...new Set(AUTH_FLOWS.flatMap((flow) => [...flow.requires, ...flow.optional]))];
+
+const listed = (keys: readonly string[]): string => keys.map((k) => `\`${k}\``).join(', ');
+
+/**
+ * What the auth settings say that the chosen flow does not hear: credentials of another flow
+ * (the config may mean a flow it did not get), and a sandbox flag contradicting the login host.
+ */
+export function authSettingWarnings(flat: Raw, auth: AuthConfig): string[] {
+  const flow = findAuthFlow(auth.type)!;
+  const used = new Set([...flow.requires, ...flow.optional]);
+  const unused = AUTH_SETTINGS.filter((key) => !used.has(key) && flat[key] !== undefined && flat[key] !== CONFIG_SCHEMA.properties[key]?.default);
+  const warnings: string[] = [];
+  if (unused.length > 0) {
+    const verb = unused.length === 1 ? 'is' : 'are';
+    warnings.push(`${listed(unused)} ${verb} not used by ${flow.title} (auth_type \`${flow.type}\`${typeof flat.auth_type === 'string' ? '' : ', inferred from the credentials present'}) and ${verb} ignored.`);
+  }
+  if (auth.customLoginUrl && auth.isSandbox && new URL(auth.loginUrl).hostname === 'login.salesforce.com') {
+    warnings.push('`is_sandbox` is true but `login_url` is https://login.salesforce.com, the production login host: logins go to `login_url`.');
+  }
+  return warnings;
 }

@@ -5,14 +5,14 @@
  */
 import { Ajv, type ValidateFunction } from 'ajv';
 import { DEFAULTS } from '../core/defaults.js';
-import { AUTH_TYPES } from '../salesforce/auth/registry.js';
-import { buildAuth, resolveAuthType } from './auth-settings.js';
+import { AUTH_TYPES, resolveAuthTypeName } from '../salesforce/auth/registry.js';
+import { authSettingWarnings, buildAuth, resolveAuthType } from './auth-settings.js';
 import { parseDurationSeconds } from './durations.js';
 import { configProblems, describeAjvErrors } from './problems.js';
-import { flattenSettings, withoutUnset } from './raw-settings.js';
+import { flattenSettings, typeConfusionProblems, withoutUnset } from './raw-settings.js';
 import { readConfigFile } from './read-config.js';
 import { CONFIG_SCHEMA } from './schema.js';
-import type { ApiPreference, CustomQuery, TapConfig } from './types.js';
+import type { ApiPreference, CustomQuery, DeletedGapAction, FormulaFieldsMode, TapConfig } from './types.js';
 import { unknownSettingWarnings } from './unknown-settings.js';
 import { showValue, toIsoTimestamp } from './values.js';
 
@@ -84,16 +84,22 @@ function toApiPreference(value: unknown): ApiPreference {
   return 'auto';
 }
 
+export interface ParseConfigOptions {
+  /** The moment a start date must not be after (tests pin it). */
+  now?: () => number;
+}
+
 /** Validates and normalizes a raw config object; throws one ConfigError naming every problem. */
-export function parseConfig(input: Raw): TapConfig {
+export function parseConfig(input: Raw, options: ParseConfigOptions = {}): TapConfig {
   const raw = structuredClone(input);
-  const flat = flattenSettings(raw);
+  const { flat, warnings: credentialWarnings } = flattenSettings(raw, resolveAuthTypeName);
   const problems: string[] = [];
   if (typeof flat.auth_type === 'string') {
     const resolved = resolveAuthType(flat);
     // The schema knows the flows' own names; an alias is checked as the flow it names.
     if ((AUTH_TYPES as readonly string[]).includes(resolved)) flat.auth_type = resolved;
   }
+  problems.push(...typeConfusionProblems(flat));
   const validate = validateSchema();
   if (!validate(flat)) problems.push(...describeAjvErrors(validate.errors ?? [], flat));
   if (problems.length > 0) throw configProblems(problems);
@@ -101,6 +107,11 @@ export function parseConfig(input: Raw): TapConfig {
   const auth = buildAuth(flat, problems);
   const startDate = typeof flat.start_date === 'string' ? parseTimestamp('start_date', flat.start_date, problems) : undefined;
   const endDate = typeof flat.end_date === 'string' ? parseTimestamp('end_date', flat.end_date, problems) : undefined;
+  const now = new Date((options.now ?? Date.now)()).toISOString();
+  if (startDate !== undefined && startDate > now) {
+    // Nothing has changed after a moment still to come: the run would read no rows and say nothing.
+    problems.push(`Expected \`start_date\` to be in the past, got \`${startDate}\` (now is ${now}): a sync starting in the future reads no rows`);
+  }
   if (startDate !== undefined && endDate !== undefined && endDate <= startDate) {
     problems.push(`Expected \`end_date\` to be after \`start_date\`, got \`${endDate}\``);
   }
@@ -108,6 +119,10 @@ export function parseConfig(input: Raw): TapConfig {
   const windowSeconds = typeof flat.stream_slice_step === 'string' ? parseDurationSeconds(flat.stream_slice_step) : DEFAULTS.windowDays * 86_400;
   if (windowSeconds !== undefined && windowSeconds < DEFAULTS.minWindowSeconds) {
     problems.push(`Expected \`stream_slice_step\` to be at least PT${DEFAULTS.minWindowSeconds}S, got \`${String(flat.stream_slice_step)}\``);
+  }
+  const formulaRefreshSeconds = typeof flat.formula_refresh_interval === 'string' ? parseDurationSeconds(flat.formula_refresh_interval) : DEFAULTS.formulaRefreshSeconds;
+  if (formulaRefreshSeconds !== undefined && formulaRefreshSeconds < 60) {
+    problems.push(`Expected \`formula_refresh_interval\` to be at least PT1M, got \`${String(flat.formula_refresh_interval)}\``);
   }
   const streamWhere: Record<string, string> = {};
   for (const [stream, where] of Object.entries((flat.stream_where as Raw | undefined) ?? {})) {
@@ -131,6 +146,10 @@ export function parseConfig(input: Raw): TapConfig {
     streamWhere,
     customQueries,
     includeDeleted: bool('include_deleted', true),
+    captureHardDeletes: bool('capture_hard_deletes', DEFAULTS.captureHardDeletes),
+    deletedGap: (flat.deleted_gap as DeletedGapAction | undefined) ?? DEFAULTS.deletedGap,
+    formulaFields: (flat.formula_fields as FormulaFieldsMode | undefined) ?? DEFAULTS.formulaFields,
+    formulaRefreshSeconds: formulaRefreshSeconds ?? DEFAULTS.formulaRefreshSeconds,
     selectFieldsByDefault: bool('select_fields_by_default', true),
     activateVersion: bool('activate_version', true),
     api: toApiPreference(flat.api_type),
@@ -150,7 +169,7 @@ export function parseConfig(input: Raw): TapConfig {
     maxRetries: num('max_retries', DEFAULTS.maxRetries),
     compression: flat.compression === 'gzip' || flat.compression === 'none' ? flat.compression : 'auto',
     persistRotatedRefreshToken: bool('persist_rotated_refresh_token', true),
-    warnings: unknownSettingWarnings(withoutUnset(raw)),
+    warnings: [...unknownSettingWarnings(withoutUnset(raw)), ...credentialWarnings, ...authSettingWarnings(flat, auth)],
     raw,
   };
   if (startDate !== undefined) config.startDate = startDate;

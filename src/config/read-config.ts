@@ -4,18 +4,22 @@
  */
 import type { Readable } from 'node:stream';
 import { ConfigError } from '../core/errors.js';
-import { describeJsonInput, readJsonInput } from '../core/json-input.js';
+import { capitalized, describeJsonInput, findDuplicateKey, readJsonInputText } from '../core/json-input.js';
 import { CONFIG_SCHEMA, ENV_PREFIX } from './schema.js';
 
 type Raw = Record<string, unknown>;
 
 /** Reads one `--config` source as a JSON object; `-` reads `stdin`. */
 export async function readConfigFile(path: string, stdin?: Readable): Promise<Raw> {
-  const raw = await readJsonInput({ kind: 'config', path, ...(stdin ? { stdin } : {}) });
+  const { value: raw, text } = await readJsonInputText({ kind: 'config', path, ...(stdin ? { stdin } : {}) });
   const label = describeJsonInput('config', path);
-  if (raw === undefined) throw new ConfigError('TAP_CONFIG_EMPTY', `${label.charAt(0).toUpperCase()}${label.slice(1)} is empty: it must hold a JSON object of settings (see \`tap-salesforce spec\`).`);
+  if (raw === undefined) throw new ConfigError('TAP_CONFIG_EMPTY', `${capitalized(label)} is empty: it must hold a JSON object of settings (see \`tap-salesforce spec\`).`);
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     throw new ConfigError('TAP_CONFIG_INVALID', `Expected ${label} to hold a JSON object.`);
+  }
+  const repeated = findDuplicateKey(text);
+  if (repeated !== undefined) {
+    throw new ConfigError('TAP_CONFIG_DUPLICATE_KEY', `${capitalized(label)} sets \`${repeated.slice(0, 80)}\` more than once; only the last would count: keep one.`);
   }
   return raw as Raw;
 }

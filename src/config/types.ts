@@ -19,6 +19,10 @@ export interface CustomQuery {
 
 export type ApiPreference = 'auto' | 'bulk' | 'rest';
 
+export type DeletedGapAction = 'warn' | 'full_refresh';
+
+export type FormulaFieldsMode = 'include' | 'exclude' | 'refresh';
+
 export interface TapConfig {
   auth: AuthConfig;
   /** Things to tell the user about the config that do not stop the run (unknown settings). */
@@ -39,6 +43,13 @@ export interface TapConfig {
   streamWhere: Record<string, string>;
   customQueries: CustomQuery[];
   includeDeleted: boolean;
+  /** Read getDeleted for incremental streams and emit tombstones. */
+  captureHardDeletes: boolean;
+  /** What a range older than getDeleted's window leads to. */
+  deletedGap: DeletedGapAction;
+  formulaFields: FormulaFieldsMode;
+  /** With `formulaFields: 'refresh'`: a stream with formula fields is re-read in full this often. */
+  formulaRefreshSeconds: number;
   selectFieldsByDefault: boolean;
   /** Singer: full-table streams send ACTIVATE_VERSION and a `version` on their records. */
   activateVersion: boolean;

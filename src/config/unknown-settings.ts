@@ -15,7 +15,7 @@ function distance(a: string, b: string): number {
 export function unknownSettingWarnings(flat: Record<string, unknown>): string[] {
   const known = Object.keys(CONFIG_SCHEMA.properties);
   return Object.keys(flat)
-    .filter((key) => key !== 'credentials' && !(key in CONFIG_SCHEMA.properties))
+    .filter((key) => key !== 'credentials' && !Object.hasOwn(CONFIG_SCHEMA.properties, key))
     .map((key) => {
       const close = known.map((k) => ({ k, d: Math.min(distance(key, k), k.startsWith(key) || k.includes(key) ? 1 : Infinity) })).sort((x, y) => x.d - y.d)[0];
       const hint = close && close.d <= Math.max(2, Math.floor(key.length / 3)) ? ` (did you mean \`${close.k}\`?)` : '';

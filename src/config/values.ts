@@ -32,6 +32,14 @@ export function parseHostUrl(name: string, value: string): { origin: string } | 
     return { problem: `Expected ${name} to use https (http is only allowed for localhost), got ${showValue(value, false)}` };
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') return { problem: `Expected ${name} to be an https URL, got ${showValue(value, false)}` };
+  // Only the origin is used: anything more would be dropped without a word, so it is refused.
+  if (url.username !== '' || url.password !== '') {
+    return { problem: `Expected ${name} to be a host without a user name or password in it, got a URL with credentials (not shown)` };
+  }
+  if (url.search !== '' || url.hash !== '' || /[?#]/.test(value)) {
+    return { problem: `Expected ${name} to be a host without a query string or fragment (\`?...\`, \`#...\`), got ${showValue(value, false)}` };
+  }
+  if (url.pathname !== '/') return { problem: `Expected ${name} to be a host without a path, such as https://acme.my.salesforce.com, got ${showValue(value, false)}` };
   return { origin: url.origin };
 }
 

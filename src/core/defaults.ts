@@ -20,6 +20,18 @@ export const DEFAULTS = {
   describeConcurrency: 16,
   /** Re-read this long before the bookmark, to catch rows committed late. */
   lookbackSeconds: 600,
+  /** Incremental streams read getDeleted for hard deletes (`capture_hard_deletes`). */
+  captureHardDeletes: true,
+  /** When the last run is older than getDeleted's window: `warn` or `full_refresh` (`deleted_gap`). */
+  deletedGap: 'warn',
+  /** How far back getDeleted answers (Salesforce: 30 days); older ranges are a gap. */
+  getDeletedMaxDays: 30,
+  /** getDeleted ignores seconds and covers whole minutes: its range starts this far inside the window. */
+  getDeletedMarginSeconds: 120,
+  /** `include`, `exclude` or `refresh` (`formula_fields`). */
+  formulaFields: 'include',
+  /** `formula_refresh_interval` (P1D): streams with formula fields are re-read in full this often. */
+  formulaRefreshSeconds: 86_400,
   /** Initial incremental window; halved when a job times out or fails for size. */
   windowDays: 365,
   minWindowSeconds: 60,
@@ -45,6 +57,12 @@ export const DEFAULTS = {
   retryMaxMs: 60_000,
   /** Re-login before Salesforce's default 2-hour session timeout would bite. */
   sessionMaxAgeMs: 90 * 60_000,
+  /**
+   * Re-logins one request may ask for when Salesforce refuses its session: two, so a second
+   * expiry close behind the first (its new session revoked too) is survived, while a session
+   * refused right after a fresh login ends the run as an auth failure.
+   */
+  reloginsPerRequest: 2,
   /**
    * JSON inputs (src/core/json-input.ts): the most bytes a config, catalog or state may hold (a
    * 10,000-object catalog is about 100 MiB), and the deepest nesting any of them may have (real

@@ -4,6 +4,7 @@
  * through one table (ERROR_KINDS). Salesforce error codes keep their own names behind `SF_`;
  * ours start with `TAP_`.
  */
+import { errorCodeInfo } from './error-codes.js';
 
 export type FailureType = 'config_error' | 'system_error' | 'transient_error';
 
@@ -69,7 +70,8 @@ export class TapError extends Error {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'TapError';
     this.code = code;
-    this.kind = options.kind ?? 'internal';
+    // A code's usual kind is data (core/error-codes.ts); a thrower may know better.
+    this.kind = options.kind ?? errorCodeInfo(code)?.kind ?? 'internal';
     this.detail = options.detail;
     this.stream = options.stream;
     this.retryable = options.retryable ?? false;

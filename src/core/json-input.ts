@@ -40,7 +40,7 @@ export function describeJsonInput(kind: JsonInputKind, path: string): string {
   return path === '-' ? `the ${kind} from stdin` : `the ${kind} file ${path}`;
 }
 
-function capitalized(text: string): string {
+export function capitalized(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
@@ -80,6 +80,35 @@ export function measureJsonDepth(text: string, maxDepth = Number.POSITIVE_INFINI
     } else if (c === 0x7d || c === 0x5d) depth--;
   }
   return deepest;
+}
+
+/**
+ * The first key an object in `text` (valid JSON) repeats, or undefined. JSON.parse keeps the
+ * last of them without a word, so a config that sets `client_id` twice may not mean what it says.
+ */
+export function findDuplicateKey(text: string): string | undefined {
+  const objects: (Set<string> | undefined)[] = [];
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) {
+      let end = i + 1;
+      while (end < text.length && text.charCodeAt(end) !== 0x22) end += text.charCodeAt(end) === 0x5c ? 2 : 1;
+      const keys = objects.at(-1);
+      if (keys !== undefined) {
+        let next = end + 1;
+        while (next < text.length && /\s/.test(text.charAt(next))) next++;
+        if (text.charAt(next) === ':') {
+          const key = JSON.parse(text.slice(i, end + 1)) as string;
+          if (keys.has(key)) return key;
+          keys.add(key);
+        }
+      }
+      i = end;
+    } else if (c === 0x7b) objects.push(new Set());
+    else if (c === 0x5b) objects.push(undefined);
+    else if (c === 0x7d || c === 0x5d) objects.pop();
+  }
+  return undefined;
 }
 
 /** Where the parser stopped, from its message, without the content it quotes. */
@@ -149,6 +178,11 @@ async function readFileBounded(path: string, maxBytes: number, onTooLarge: () =>
  * undefined when the input is empty.
  */
 export async function readJsonInput(source: JsonInputSource): Promise<unknown> {
+  return (await readJsonInputText(source)).value;
+}
+
+/** readJsonInput, with the text it parsed (for checks JSON.parse cannot make, such as repeated keys). */
+export async function readJsonInputText(source: JsonInputSource): Promise<{ value: unknown; text: string }> {
   const { kind, path } = source;
   const label = describeJsonInput(kind, path);
   const limits = jsonInputLimits(kind, source.limits);
@@ -166,5 +200,5 @@ export async function readJsonInput(source: JsonInputSource): Promise<unknown> {
     const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
     throw new ConfigError(`${CODE_PREFIX[kind]}_UNREADABLE`, `Cannot read ${label}: ${reason}.`, { cause: error });
   }
-  return parseJsonInput(text, { kind, label, limits });
+  return { value: parseJsonInput(text, { kind, label, limits }), text };
 }

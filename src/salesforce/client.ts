@@ -6,6 +6,7 @@
  */
 import { TapError, type ErrorKind } from '../core/errors.js';
 import type { Session } from './auth/types.js';
+import type { ReplyShape } from './reply-shape.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
@@ -22,6 +23,8 @@ export interface RequestOptions {
    * GET/DELETE/PATCH and false for POST (a POST that creates a Bulk job is never replayed blindly).
    */
   idempotent?: boolean;
+  /** `json()` only: the fields the caller reads, checked before the reply is handed over. */
+  shape?: ReplyShape;
 }
 
 export interface StreamedResponse {

@@ -9,6 +9,7 @@ import { TapError } from '../core/errors.js';
 import type { SalesforceClient } from '../salesforce/client.js';
 import { abortJob, createQueryJobOnce, waitForJob, type BulkJobRegistry } from '../salesforce/bulk2/jobs.js';
 import { fetchResultPage } from '../salesforce/bulk2/results.js';
+import { createPageGuard, paginate } from '../salesforce/paginate.js';
 import { buildSelect, MAX_SOQL_CHARS, splitColumns } from '../salesforce/soql.js';
 import type { RecordBatch } from './events.js';
 import { EventChannel } from './event-channel.js';
@@ -25,14 +26,13 @@ const RESULT_PAGES_MIN_VERSION = 62;
 /** The first locator of every result partition, following `nextRecordsUrl` (or its misspelling). */
 async function listResultPages(client: SalesforceClient, jobId: string, signal: AbortSignal): Promise<string[]> {
   const locators: string[] = [];
-  let path: string | undefined = `jobs/query/${jobId}/resultPages`;
-  while (path) {
-    const page: { resultPages?: { resultUrl: string }[]; nextRecordsUrl?: string; nextRecordUrl?: string; done?: boolean } = await client.json(path, { signal, headers: { Accept: 'application/json' } });
+  const fetch = (path: string): Promise<{ resultPages?: { resultUrl: string }[]; nextRecordsUrl?: string; nextRecordUrl?: string; done?: boolean }> => client.json(path, { signal, headers: { Accept: 'application/json' }, shape: { resultPages: 'array?', nextRecordsUrl: 'string?', nextRecordUrl: 'string?', done: 'boolean?' } });
+  const pages = paginate({ what: `Bulk API 2.0 job ${jobId} resultPages`, first: () => fetch(`jobs/query/${jobId}/resultPages`), tokenOf: (page) => (page.done === false ? page.nextRecordsUrl ?? page.nextRecordUrl : undefined), fetch });
+  for await (const page of pages) {
     for (const { resultUrl } of page.resultPages ?? []) {
       const locator = new URL(resultUrl, 'http://x').searchParams.get('locator');
       if (locator) locators.push(locator);
     }
-    path = page.done === false ? page.nextRecordsUrl ?? page.nextRecordUrl : undefined;
   }
   return locators;
 }
@@ -58,6 +58,7 @@ async function* mergeConcurrently(producers: (() => AsyncIterable<RecordBatch>)[
  */
 async function* readLocatorChain(client: SalesforceClient, settings: ReaderSettings, jobId: string, first: string | undefined, decoderSpec: DecoderSpec, request: ReadRequest, issues: ReturnType<typeof createValueIssues>): AsyncIterable<RecordBatch> {
   let locator = first;
+  const guard = createPageGuard(`Bulk API 2.0 job ${jobId} results`, first);
   do {
     let emitted = 0;
     let next: string | undefined;
@@ -85,7 +86,7 @@ async function* readLocatorChain(client: SalesforceClient, settings: ReaderSetti
         settings.log('warn', `${request.stream.definition.name}: results page broke off after ${emitted} rows (${error instanceof Error ? error.message : String(error)}); fetching it again from that row`);
       }
     }
-    locator = next;
+    locator = guard.next(next);
   } while (locator);
 }
 

@@ -4,6 +4,7 @@
  */
 import type { TapError } from '../core/errors.js';
 import type { SelectedStream } from '../catalog/types.js';
+import type { Tombstone } from './tombstones.js';
 
 /**
  * One stream's resumable position. A bookmark covers every record emitted before the state
@@ -16,6 +17,10 @@ export interface StreamBookmark {
   value?: string;
   /** Full-table streams: the last full pass finished. */
   complete?: boolean;
+  /** ISO-8601 UTC: getDeleted covered every delete before this (the next run's range starts here). */
+  deletesCoveredUntil?: string;
+  /** ISO-8601 UTC: when the stream's formula values were last read in full (`formula_fields: refresh`). */
+  formulasRefreshedAt?: string;
 }
 
 /**
@@ -47,6 +52,8 @@ export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 export type SyncEvent =
   | { kind: 'schema'; stream: SelectedStream }
   | { kind: 'records'; stream: string; batch: RecordBatch }
+  /** Rows that left the org; the encoders write them as records with the protocol's deleted-at column. */
+  | { kind: 'tombstones'; stream: string; tombstones: Tombstone[] }
   | { kind: 'state'; stream: string; bookmark: StreamBookmark }
   | { kind: 'status'; stream: string; status: StreamStatus }
   | { kind: 'estimate'; stream: string; rows: number }

@@ -6,7 +6,7 @@
 import type { SelectedStream } from '../catalog/types.js';
 import { TapError } from '../core/errors.js';
 import type { SalesforceClient } from '../salesforce/client.js';
-import { classifyBulkFailure } from '../salesforce/bulk2/jobs.js';
+import { resolveReadFailure } from '../salesforce/http/resolution-table.js';
 import { iterateRestQuery, type RestQueryPage } from '../salesforce/rest-query.js';
 import { buildSelect } from '../salesforce/soql.js';
 import { normalizeTimestamp, planWindows, splitWindow } from '../state/windows.js';
@@ -28,13 +28,10 @@ export interface ReadHookSettings {
   quotaPercentPerRun: number;
 }
 
-/** What a failed read through `api` calls for. */
+/** What a failed read through `api` calls for: the resolution table decides (salesforce/http/resolution-table.ts). */
 export function classifyReadFailure(error: TapError, api: string): FailureAction {
-  if (api === 'bulk') {
-    const action = classifyBulkFailure(error);
-    return action === 'use_rest' ? 'fall_back' : action;
-  }
-  return error.code === 'SF_QUERY_TIMEOUT' ? 'shrink_window' : 'fail';
+  const action = resolveReadFailure(error, api);
+  return action === 'use_rest' ? 'fall_back' : action;
 }
 
 export class OrgQueries {

@@ -16,6 +16,7 @@ import type { SelectedStream } from '../catalog/types.js';
 import type { TapError } from '../core/errors.js';
 import type { LogLevel, RecordBatch, StreamBookmark } from './events.js';
 import type { SyncWindow } from './read-apis.js';
+import type { Tombstone } from './tombstones.js';
 
 /** What to do when reading a range failed. */
 export type FailureAction =
@@ -69,8 +70,8 @@ export interface ModeContext {
   log(level: LogLevel, message: string): Promise<void>;
 }
 
-/** What a mode's read yields: records, or a position every record before which is out. */
-export type ModeOutput<P> = { batch: RecordBatch } | { position: P };
+/** What a mode's read yields: records, rows that left the org, or a position every record before which is out. */
+export type ModeOutput<P> = { batch: RecordBatch } | { tombstones: Tombstone[] } | { position: P };
 
 export interface ReadMode<B = unknown, P = unknown> {
   readonly id: string;

@@ -130,6 +130,8 @@ async function syncStream(stream: SelectedStream, stored: StreamBookmark | undef
   for await (const output of mode.read(plan, modeContext)) {
     if ('batch' in output) {
       if (output.batch.count > 0) await ctx.emit({ kind: 'records', stream: name, batch: output.batch });
+    } else if ('tombstones' in output) {
+      if (output.tombstones.length > 0) await ctx.emit({ kind: 'tombstones', stream: name, tombstones: output.tombstones });
     } else {
       await ctx.emit({ kind: 'state', stream: name, bookmark: mode.checkpoint(output.position, stream) });
     }

@@ -73,3 +73,41 @@ describe('a config on stdin', () => {
     expect(run.stderr).toContain('The config from stdin is larger than 1 MiB');
   });
 });
+
+describe('config values that used to pass with another meaning', () => {
+  const catalog = { streams: [{ stream: { name: 'Account', json_schema: {}, supported_sync_modes: ['full_refresh', 'incremental'] }, sync_mode: 'incremental', cursor_field: ['SystemModstamp'], destination_sync_mode: 'append' }] };
+
+  it('refuses a login_url with a query string instead of dropping the query', async () => {
+    const config = { ...emulator.tapConfig('password'), login_url: `${emulator.tapConfig('password').login_url}?so=00Dxx0000001gPL` };
+    const singer = await runTap(['--config', '{file:config.json}', '--test'], { files: { 'config.json': config } });
+    expect(singer.exitCode).toBe(3);
+    expectOneErrorLine(singer, 'TAP_CONFIG_INVALID');
+    expect(singer.stderr).toMatch(/`login_url`/);
+    const airbyte = await runTap(['check', '--config', '{file:config.json}'], { files: { 'config.json': config } });
+    expect(airbyte.ofType('CONNECTION_STATUS')[0]).toMatchObject({ connectionStatus: { status: 'FAILED', message: expect.stringMatching(/`login_url`/) } });
+  });
+
+  it('refuses a start_date in 2099 instead of reading no rows without a word', async () => {
+    const config = { ...emulator.tapConfig('password'), start_date: '2099-01-01T00:00:00Z' };
+    const run = await runTap(['read', '--config', '{file:config.json}', '--catalog', '{file:catalog.json}'], { files: { 'config.json': config, 'catalog.json': catalog } });
+    assertValidAirbyteLines(run.stdout);
+    expect(run.exitCode).toBe(3);
+    expectOneErrorLine(run, 'TAP_CONFIG_INVALID');
+    expect(run.errors()).toEqual([expect.objectContaining({ failure_type: 'config_error', message: expect.stringMatching(/`start_date` to be in the past/) })]);
+  });
+
+  it('refuses a config that sets a key twice (JSON would keep the last without a word)', async () => {
+    const config = emulator.tapConfig('password');
+    const text = JSON.stringify(config).replace(/^\{/, `{"client_id": "an-earlier-client-id",`);
+    const run = await runTap(['--config', '{file:config.json}', '--test'], { files: { 'config.json': text } });
+    expect(run.exitCode).toBe(3);
+    expectOneErrorLine(run, 'TAP_CONFIG_DUPLICATE_KEY');
+  });
+
+  it('names the credentials a flow ignores in a warning, and still connects', async () => {
+    const config = { ...emulator.tapConfig('jwt'), client_secret: emulator.tapConfig('password').client_secret };
+    const run = await runTap(['--config', '{file:config.json}', '--test'], { files: { 'config.json': config } });
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(run.stderr).toMatch(/ WARN .*`client_secret` is not used by the JWT bearer flow/);
+  });
+});

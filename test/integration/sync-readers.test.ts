@@ -10,7 +10,7 @@ import { describeObjects } from '../../src/catalog/discover.js';
 import type { SelectedStream } from '../../src/catalog/types.js';
 import { parseConfig } from '../../src/config/parse-config.js';
 import { TapError } from '../../src/core/errors.js';
-import { BulkJobRegistry, classifyBulkFailure, createQueryJobOnce, waitForJob } from '../../src/salesforce/bulk2/jobs.js';
+import { BulkJobRegistry, createQueryJobOnce, waitForJob } from '../../src/salesforce/bulk2/jobs.js';
 import { connectSalesforce, type ConnectedClient } from '../../src/salesforce/http/connect-client.js';
 import { createBulkReader } from '../../src/sync/bulk2-reader.js';
 import type { ReadRequest, SyncWindow, WindowReader } from '../../src/sync/read-apis.js';
@@ -97,9 +97,14 @@ describe('Bulk API 2.0 and REST readers', () => {
 describe('Bulk API 2.0 jobs', () => {
   it('creates a job once when the reply to its POST is lost, aborting the one the lost POST made', async () => {
     emulator.faults.add({ route: 'bulk.create', action: 'truncate', afterBytes: 0, truncateMode: 'reset' });
+    // The orphan must still be running when the job list is read, however slow the machine.
+    const delayMs = emulator.settings.bulkJobDelayMs;
+    emulator.settings.bulkJobDelayMs = 60_000;
     const registry = new BulkJobRegistry();
     const warnings: string[] = [];
-    const job = await createQueryJobOnce(connected.client, { query: 'SELECT Id FROM Account', operation: 'query', sobject: 'Account' }, registry, signal, (m) => warnings.push(m));
+    const job = await createQueryJobOnce(connected.client, { query: 'SELECT Id FROM Account', operation: 'query', sobject: 'Account' }, registry, signal, (m) => warnings.push(m)).finally(() => {
+      emulator.settings.bulkJobDelayMs = delayMs;
+    });
     expect(job.id).toMatch(/^750/);
     expect(emulator.journal.count({ route: 'bulk.create' })).toBe(2);
     expect(emulator.journal.count({ route: 'bulk.abort' })).toBe(1);
@@ -114,7 +119,7 @@ describe('Bulk API 2.0 jobs', () => {
     const bad = await createQueryJobOnce(connected.client, { query: 'SELECT Id FROM Account', operation: 'query', sobject: 'Account' }, registry, signal, () => undefined);
     const error = (await waitForJob(connected.client, bad.id, { signal, timeoutMs: 10_000, pollInitialMs: 10, pollMaxMs: 50 }).catch((e: unknown) => e)) as TapError;
     expect(error.code).toBe('SF_BULK_JOB_FAILED');
-    expect(classifyBulkFailure(error)).toBe('shrink_window');
+    expect(classifyReadFailure(error, 'bulk')).toBe('shrink_window');
   });
 
   it('times a job out that never finishes', async () => {

@@ -4,11 +4,19 @@
 import { ConfigError } from '../../core/errors.js';
 import type { StreamChoice } from '../../catalog/select.js';
 import type { StreamDefinition } from '../../catalog/types.js';
+import { AIRBYTE_DELETED_AT, deletedAtSchema } from '../deleted-at.js';
+
+/** Incremental streams of objects getDeleted serves may carry tombstones (`capture_hard_deletes`). */
+function jsonSchemaOf(d: StreamDefinition): Record<string, unknown> {
+  const schema = { $schema: 'http://json-schema.org/draft-07/schema#', ...d.schema };
+  if (!d.capturesDeletes || !d.replicationKey) return schema;
+  return { ...schema, properties: { ...d.schema.properties, [AIRBYTE_DELETED_AT]: { ...deletedAtSchema(), airbyte_type: 'timestamp_with_timezone' } } };
+}
 
 export function encodeAirbyteStreams(definitions: StreamDefinition[]): Record<string, unknown>[] {
   return definitions.map((d) => ({
     name: d.name,
-    json_schema: { $schema: 'http://json-schema.org/draft-07/schema#', ...d.schema },
+    json_schema: jsonSchemaOf(d),
     supported_sync_modes: d.replicationKey ? ['full_refresh', 'incremental'] : ['full_refresh'],
     source_defined_cursor: true,
     ...(d.replicationKey ? { default_cursor_field: [d.replicationKey] } : {}),
@@ -36,7 +44,8 @@ export function parseAirbyteCatalog(raw: unknown): StreamChoice[] {
       name,
       ...(Array.isArray(cursor) && cursor.every((p) => typeof p === 'string') ? { cursorField: cursor as string[] } : {}),
       ...(Array.isArray(key) && key.every((path) => Array.isArray(path) && path.every((p) => typeof p === 'string')) ? { primaryKey: key as string[][] } : {}),
-      ...(properties && typeof properties === 'object' ? { fields: Object.keys(properties) } : {}),
+      // `_ab_cdc_*` columns are the protocol's own (tombstones), not Salesforce fields to select.
+      ...(properties && typeof properties === 'object' ? { fields: Object.keys(properties).filter((f) => !f.startsWith('_ab_cdc_')) } : {}),
       // The source defines the cursor (source_defined_cursor), so a configured cursor_field is ignored.
       method: configured.sync_mode === 'incremental' ? 'INCREMENTAL' : 'FULL_TABLE',
     };

@@ -5,6 +5,8 @@
 import { secrets } from '../../core/secrets.js';
 import type { SyncEncoder } from '../adapter.js';
 import type { RecordEnvelope, SyncEvent } from '../../sync/events.js';
+import { toTombstoneRecord } from '../../sync/tombstones.js';
+import { AIRBYTE_DELETED_AT } from '../deleted-at.js';
 import { frameRecords } from '../record-framing.js';
 import { buildEstimateTraceMessage, buildLogMessage, buildStreamStateMessage, buildStreamStatusTraceMessage, buildTapErrorTraceMessage, encodeAirbyteLine } from './messages.js';
 import { encodeAirbyteStreamState } from './state.js';
@@ -30,6 +32,11 @@ export class AirbyteEncoder implements SyncEncoder {
       case 'records': {
         this.#counts.set(event.stream, (this.#counts.get(event.stream) ?? 0) + event.batch.count);
         return frameRecords(event.batch, this.envelope(event.stream));
+      }
+      case 'tombstones': {
+        this.#counts.set(event.stream, (this.#counts.get(event.stream) ?? 0) + event.tombstones.length);
+        const objects = event.tombstones.map((t) => toTombstoneRecord(t, AIRBYTE_DELETED_AT));
+        return frameRecords({ count: objects.length, objects }, this.envelope(event.stream));
       }
       case 'state': {
         const count = this.#counts.get(event.stream) ?? 0;

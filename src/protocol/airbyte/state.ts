@@ -5,7 +5,7 @@
  */
 import { ConfigError } from '../../core/errors.js';
 import type { StreamBookmark } from '../../sync/events.js';
-import { bookmarkFromBlob, warnForeignJobs } from '../singer/state.js';
+import { bookmarkFromBlob, freshnessToBlob, warnForeignJobs } from '../singer/state.js';
 
 interface StreamState {
   stream_descriptor?: { name?: unknown };
@@ -46,6 +46,6 @@ export function parseAirbyteState(raw: unknown, warn: (message: string) => void 
 }
 
 export function encodeAirbyteStreamState(bookmark: StreamBookmark): Record<string, unknown> {
-  if (bookmark.replicationKey && bookmark.value) return { [bookmark.replicationKey]: bookmark.value };
+  if (bookmark.replicationKey && bookmark.value) return { [bookmark.replicationKey]: bookmark.value, ...freshnessToBlob(bookmark) };
   return bookmark.complete ? { __ab_full_refresh_sync_complete: true } : { __ab_no_cursor_state_message: true };
 }

@@ -45,6 +45,7 @@ export function encodeSingerCatalog(definitions: StreamDefinition[]): { streams:
               'selected-by-default': true,
               'sf-type': f.sfType,
               ...(f.calculated ? { 'tap-salesforce.calculated': true } : {}),
+              ...(f.formula !== undefined ? { 'tap-salesforce.formula': f.formula } : {}),
             },
           })),
         ],

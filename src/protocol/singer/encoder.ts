@@ -11,6 +11,8 @@ import { secrets } from '../../core/secrets.js';
 import type { JsonSchema, SelectedStream, ValueCast } from '../../catalog/types.js';
 import type { LogLevel, RecordEnvelope, StreamBookmark, SyncEvent } from '../../sync/events.js';
 import type { SyncEncoder } from '../adapter.js';
+import { toTombstoneRecord } from '../../sync/tombstones.js';
+import { deletedAtSchema, SINGER_DELETED_AT } from '../deleted-at.js';
 import { castBatch } from '../record-casts.js';
 import { frameRecords } from '../record-framing.js';
 import { buildActivateVersionMessage, buildSchemaMessage, buildStateMessage, encodeSingerLine } from './messages.js';
@@ -101,12 +103,18 @@ export class SingerEncoder implements SyncEncoder {
         const batch = plan.casts.length === 0 ? event.batch : castBatch(event.batch, plan.casts, (message) => message.record as Record<string, unknown>);
         return frameRecords(batch, this.envelope(event.stream));
       }
+      case 'tombstones': {
+        this.#countRecords(event.stream, event.tombstones.length, false);
+        const objects = event.tombstones.map((t) => toTombstoneRecord(t, SINGER_DELETED_AT));
+        return frameRecords({ count: objects.length, objects }, this.envelope(event.stream));
+      }
       case 'schema': {
         const { definition, fields, overrides } = event.stream;
         const plan = this.#plan(definition.name);
         const properties: Record<string, JsonSchema> = {};
         const wanted = new Set(fields);
         for (const f of definition.fields) if (wanted.has(f.name)) properties[f.name] = overrides?.[f.name]?.schema ?? f.schema;
+        if (event.stream.tombstones) properties[SINGER_DELETED_AT] = deletedAtSchema();
         const schema = encodeSingerLine(buildSchemaMessage(plan.alias, { type: 'object', properties }, definition.keyProperties, event.stream.replicationKey ? [event.stream.replicationKey] : undefined));
         // A first full sync activates its version at once, so the target shows the table while it fills.
         const version = this.#version(plan);

@@ -42,7 +42,23 @@ export function bookmarkFromBlob(stream: string, blob: unknown, where: string): 
     bookmark.replicationKey = key;
     bookmark.value = value;
   }
+  Object.assign(bookmark, freshnessFromBlob(b));
   return bookmark;
+}
+
+/** The freshness positions of a bookmark blob (`deletes_covered_until`, `formulas_refreshed_at`); unreadable ones are dropped, which only costs a wider getDeleted range or an earlier refresh. */
+export function freshnessFromBlob(b: Record<string, unknown>): Pick<StreamBookmark, 'deletesCoveredUntil' | 'formulasRefreshedAt'> {
+  const deletes = normalizeTimestamp(b.deletes_covered_until);
+  const formulas = normalizeTimestamp(b.formulas_refreshed_at);
+  return { ...(deletes ? { deletesCoveredUntil: deletes } : {}), ...(formulas ? { formulasRefreshedAt: formulas } : {}) };
+}
+
+/** The freshness positions as both protocols' state blobs hold them. */
+export function freshnessToBlob(bookmark: StreamBookmark): Record<string, string> {
+  return {
+    ...(bookmark.deletesCoveredUntil ? { deletes_covered_until: bookmark.deletesCoveredUntil } : {}),
+    ...(bookmark.formulasRefreshedAt ? { formulas_refreshed_at: bookmark.formulasRefreshedAt } : {}),
+  };
 }
 
 export function parseSingerState(raw: unknown, warn: (message: string) => void = () => {}): Map<string, StreamBookmark> {
@@ -61,7 +77,7 @@ export function parseSingerState(raw: unknown, warn: (message: string) => void =
 /** One stream's bookmark as singer-io, Meltano SDK tooling and this tap all read it. */
 export function encodeSingerBookmark(bookmark: StreamBookmark): Record<string, unknown> {
   if (bookmark.replicationKey && bookmark.value) {
-    return { [bookmark.replicationKey]: bookmark.value, replication_key: bookmark.replicationKey, replication_key_value: bookmark.value };
+    return { [bookmark.replicationKey]: bookmark.value, replication_key: bookmark.replicationKey, replication_key_value: bookmark.value, ...freshnessToBlob(bookmark) };
   }
-  return bookmark.complete ? { complete: true } : {};
+  return bookmark.complete ? { complete: true } : { ...freshnessToBlob(bookmark) };
 }

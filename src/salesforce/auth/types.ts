@@ -41,6 +41,9 @@ export interface LoginOptions {
   now?: () => number;
 }
 
+/** The settings every flow that logs in at a login host reads. */
+export const LOGIN_HOST_SETTINGS: readonly string[] = ['login_url', 'is_sandbox', 'instance_url'];
+
 /** The flat config settings (`client_id`, ...) as a flow reads them; required ones are known to be set. */
 export interface AuthSettings {
   required(key: string): string;
@@ -54,6 +57,8 @@ export interface AuthFlow<C extends LoginHost & { type: string }> {
   readonly aliases: readonly string[];
   /** The settings it cannot log in without. */
   readonly requires: readonly string[];
+  /** The other settings it reads; any other auth setting in a config is unused and said so. */
+  readonly optional: readonly string[];
   /** How messages name it: "the JWT bearer flow". */
   readonly title: string;
   /** Whether a config without `auth_type` means this flow; flows are asked in registry order. */

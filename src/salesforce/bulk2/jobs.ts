@@ -5,6 +5,7 @@
 import { DEFAULTS } from '../../core/defaults.js';
 import { TapError } from '../../core/errors.js';
 import { SalesforceApiError, type SalesforceClient } from '../client.js';
+import type { ReplyShape } from '../reply-shape.js';
 
 export interface BulkJobInfo {
   id: string;
@@ -38,11 +39,14 @@ export class BulkJobRegistry {
   }
 }
 
+const JOB_INFO: ReplyShape = { id: 'string', state: 'string', errorMessage: 'string?', numberRecordsProcessed: 'number?' };
+
 export async function createQueryJob(client: SalesforceClient, query: string, operation: 'query' | 'queryAll', signal?: AbortSignal): Promise<BulkJobInfo> {
   // Not replayed on a network failure (POST): a second job would run the query twice.
   const job = await client.json<BulkJobInfo>('jobs/query', {
     method: 'POST',
     body: { operation, query, contentType: 'CSV', columnDelimiter: 'COMMA', lineEnding: 'LF' },
+    shape: JOB_INFO,
     ...(signal ? { signal } : {}),
   });
   if (typeof job?.id !== 'string' || job.id === '') {
@@ -99,7 +103,7 @@ async function findOrphanJobs(client: SalesforceClient, spec: { operation: strin
   const found: string[] = [];
   let path: string | undefined = 'jobs/query?jobType=V2Query';
   for (let page = 0; path && page < MAX_LIST_PAGES; page++) {
-    const list: { records?: ListedJob[]; nextRecordsUrl?: string | null } = await client.json(path, { signal });
+    const list: { records?: ListedJob[]; nextRecordsUrl?: string | null } = await client.json(path, { signal, shape: { records: 'array?', nextRecordsUrl: 'string?' } });
     for (const job of list.records ?? []) {
       const open = job.state === 'UploadComplete' || job.state === 'InProgress';
       if (open && !known.has(job.id) && job.operation === spec.operation && job.object?.toLowerCase() === spec.sobject.toLowerCase() && parseSalesforceDate(job.createdDate) >= since) {
@@ -122,7 +126,7 @@ export async function waitForJob(client: SalesforceClient, id: string, options: 
   const deadline = Date.now() + options.timeoutMs;
   let delay = options.pollInitialMs;
   for (;;) {
-    const job = await client.json<BulkJobInfo>(`jobs/query/${id}`, { signal: options.signal });
+    const job = await client.json<BulkJobInfo>(`jobs/query/${id}`, { signal: options.signal, shape: JOB_INFO });
     if (job.state === 'JobComplete') return job;
     if (job.state === 'Failed') {
       throw new SalesforceApiError(400, [{ errorCode: 'BULK_JOB_FAILED', message: job.errorMessage ?? 'job failed' }], `Bulk API 2.0 job ${id} failed: ${job.errorMessage ?? 'no reason given'}`);
@@ -153,14 +157,4 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
     };
     signal.addEventListener('abort', onAbort, { once: true });
   });
-}
-
-/** What a failed Bulk read calls for. */
-export function classifyBulkFailure(error: TapError): 'use_rest' | 'shrink_window' | 'fail' {
-  const message = error.message.toLowerCase();
-  if (error.code === 'SF_INVALIDENTITY' || error.code === 'SF_FeatureNotEnabled' || error.code === 'SF_API_DISABLED_FOR_ORG') return 'use_rest';
-  if (error.code === 'SF_API_ERROR' && (message.includes('compound') || message.includes('not supported') || message.includes('does not support'))) return 'use_rest';
-  if (error.code === 'TAP_BULK_JOB_TIMEOUT' || error.code === 'SF_QUERY_TIMEOUT') return 'shrink_window';
-  if (error.code === 'SF_BULK_JOB_FAILED' && (message.includes('timeout') || message.includes('timed out') || message.includes('retried more than'))) return 'shrink_window';
-  return 'fail';
 }

@@ -1,16 +1,19 @@
 /**
- * Builds the authenticated SalesforceClient for a config: one keep-alive pool, logins with
- * retries on network errors and 5xx, the first login done before returning (so a bad credential
- * fails here, once), and the HTTP wrappers around data calls.
+ * Builds the authenticated SalesforceClient for a config: one keep-alive pool, the request
+ * wrappers composed once for logins and once for data calls, and the first login done before
+ * returning (so a bad credential fails here, once).
  */
 import type { TapConfig } from '../../config/types.js';
 import { DEFAULTS } from '../../core/defaults.js';
 import { createAuthenticator } from '../auth/registry.js';
 import { createBaseRequester, type ProxySettings } from './send-request.js';
-import type { RequestFn } from './types.js';
+import { compose } from './compose.js';
 import { SalesforceHttpClient } from './salesforce-http-client.js';
-import { createSessionManager } from './with-session.js';
+import { withBufferedBody } from './with-buffered-body.js';
+import { createLimitTracker } from './with-limit-tracking.js';
 import { withRetry, type RetryOptions } from './with-retry.js';
+import { createSessionManager, withSession } from './with-session.js';
+import { withTiming, type RequestListener } from './with-timing.js';
 
 export interface ConnectOptions {
   onRefreshTokenRotated?: (refreshToken: string) => Promise<void> | void;
@@ -20,7 +23,7 @@ export interface ConnectOptions {
   /** Sent as User-Agent, so org admins can tell the tap's calls apart in their logs. */
   userAgent?: string;
   /** Told of every request once its response headers arrived (or it failed): for timing metrics. */
-  onRequest?: (request: { method: string; url: string; status?: number; seconds: number }) => void;
+  onRequest?: RequestListener;
 }
 
 export interface ConnectedClient {
@@ -41,38 +44,21 @@ export async function connectSalesforce(config: TapConfig, options: ConnectOptio
     ...(options.proxy ? { proxy: options.proxy } : {}),
     ...(options.userAgent ? { userAgent: options.userAgent } : {}),
   });
-  const onRequest = options.onRequest;
-  const send: RequestFn = onRequest
-    ? async (request) => {
-        const started = performance.now();
-        const seconds = () => (performance.now() - started) / 1000;
-        try {
-          const response = await base.send(request);
-          onRequest({ method: request.method, url: request.url, status: response.status, seconds: seconds() });
-          return response;
-        } catch (error) {
-          onRequest({ method: request.method, url: request.url, seconds: seconds() });
-          throw error;
-        }
-      }
-    : base.send;
-  const retry: RetryOptions = { maxRetries: Math.min(config.maxRetries, 3), baseMs: DEFAULTS.retryBaseMs, maxMs: DEFAULTS.retryMaxMs };
-  if (options.onRetry) retry.onRetry = options.onRetry;
+  const loginRetry: RetryOptions = { maxRetries: Math.min(config.maxRetries, 3), baseMs: DEFAULTS.retryBaseMs, maxMs: DEFAULTS.retryMaxMs };
+  if (options.onRetry) loginRetry.onRetry = options.onRetry;
+  // From the socket outwards: each attempt is timed and counted; whole bodies are read inside the
+  // retry boundary; the session wrapper renews and replays around all of it.
   const authenticator = createAuthenticator(config.auth, {
     apiVersion: config.apiVersion,
-    send: withRetry(send, retry),
+    send: compose(base.send, withTiming(options.onRequest), withBufferedBody({ always: true }), withRetry(loginRetry)),
     ...(options.onRefreshTokenRotated ? { onRefreshTokenRotated: options.onRefreshTokenRotated } : {}),
   });
   const sessions = createSessionManager(authenticator, { maxAgeMs: DEFAULTS.sessionMaxAgeMs });
+  const limits = createLimitTracker();
+  const request = compose(base.send, withTiming(options.onRequest), limits.wrapper, withBufferedBody(), withRetry({ ...loginRetry, maxRetries: config.maxRetries }), withSession(sessions));
   try {
     const session = await sessions.current(options.signal);
-    const client = new SalesforceHttpClient({
-      apiVersion: config.apiVersion,
-      send,
-      sessions,
-      session,
-      retry: { ...retry, maxRetries: config.maxRetries },
-    });
+    const client = new SalesforceHttpClient({ apiVersion: config.apiVersion, request, sessions, session, usage: limits.usage });
     return { client, logins: () => sessions.logins, close: () => base.close() };
   } catch (error) {
     await base.close();

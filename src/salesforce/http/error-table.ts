@@ -1,41 +1,13 @@
 /**
- * The one table from a Salesforce answer to what the tap does about it: re-login, retry with
- * backoff, or fail with an error of the right kind. Bodies that are not Salesforce's JSON error
- * array (an HTML page from a proxy, a maintenance page, an empty body) become a clear TapError
- * rather than a JSON parse crash.
+ * Salesforce's error answers as TapErrors: `SF_<errorCode>` with the kind and advice the error
+ * registry (core/error-codes.ts) gives the code. Bodies that are not Salesforce's JSON error array
+ * (an HTML page from a proxy, a maintenance page, an empty body) become a clear TapError rather
+ * than a JSON parse crash. What to do about a failure is the resolution table's business.
  */
+import { errorCodeInfo } from '../../core/error-codes.js';
 import { TapError, type ErrorKind } from '../../core/errors.js';
 import { secrets } from '../../core/secrets.js';
 import { SalesforceApiError, type SalesforceErrorBody } from '../client.js';
-
-export type ResponseAction = 'ok' | 'relogin' | 'retry' | 'fail';
-
-const SESSION_CODES = new Set(['INVALID_SESSION_ID', 'INVALID_AUTH_HEADER']);
-
-/** errorCode → [kind, advice]. Codes not listed are kind 'salesforce'. */
-const ERROR_CODES: Readonly<Record<string, [ErrorKind, string]>> = {
-  REQUEST_LIMIT_EXCEEDED: ['quota', 'The org has used up its daily API requests (or too many run at once); wait for the 24-hour window to roll over or raise the limit.'],
-  TXN_SECURITY_METERING_ERROR: ['salesforce', 'A Transaction Security policy blocked the query; give the integration user the "Exempt from Transaction Security" permission.'],
-  API_DISABLED_FOR_ORG: ['auth', 'The API is not enabled for this org (Professional Edition needs the API add-on).'],
-  API_CURRENTLY_DISABLED: ['auth', 'API access is disabled for this user: grant the "API Enabled" permission in their profile or a permission set.'],
-  INSUFFICIENT_ACCESS: ['salesforce', 'The user lacks permission for this request.'],
-  INSUFFICIENT_ACCESS_OR_READONLY: ['salesforce', 'The user lacks permission for this object.'],
-  INVALID_SESSION_ID: ['auth', 'The session expired or was revoked and logging in again did not help.'],
-  INVALID_AUTH_HEADER: ['auth', 'Salesforce refused the Authorization header.'],
-  UNSUPPORTED_API_VERSION: ['config', 'This API version is not available: set `api_version` to a current one.'],
-  OPERATION_TOO_LARGE: ['salesforce', 'The query touches too many records for this user; "View All Data" avoids the sharing checks that cause this.'],
-  SERVER_UNAVAILABLE: ['transient', 'Salesforce is temporarily unavailable.'],
-};
-
-/** What to do with a response status (and errorCode, when the body was read). */
-export function actionFor(status: number, errorCode: string | undefined, idempotent: boolean): ResponseAction {
-  if (status >= 200 && status < 300) return 'ok';
-  if (status === 401 && (errorCode === undefined || SESSION_CODES.has(errorCode))) return 'relogin';
-  if (status === 429) return 'retry';
-  if (status === 503 && errorCode === 'SERVER_UNAVAILABLE') return 'retry';
-  if (status >= 500 && idempotent) return 'retry';
-  return 'fail';
-}
 
 /** Salesforce's `[{message, errorCode, fields?}]`, or undefined when the body is something else. */
 export function parseErrorBody(text: string): SalesforceErrorBody[] | undefined {
@@ -87,7 +59,9 @@ export function toResponseError(status: number, contentType: string | undefined,
   const errors = parseErrorBody(text);
   if (errors === undefined) return unexpectedBodyError(status, contentType, text, what);
   const first = errors[0]!;
-  const [kind, advice] = ERROR_CODES[first.errorCode] ?? [kindForStatus(status), undefined];
+  const info = errorCodeInfo(`SF_${first.errorCode}`);
+  const kind = info?.kind ?? kindForStatus(status);
+  const advice = info?.advice;
   const message = `${what}: ${first.errorCode}: ${clip(secrets.redact(first.message))}${advice ? ` ${advice}` : ''}`;
   return new SalesforceApiError(status, errors, message, { kind, retryable: kind === 'transient' });
 }
@@ -96,9 +70,4 @@ export function toResponseError(status: number, contentType: string | undefined,
 const MAX_MESSAGE_CHARS = 500;
 function clip(text: string): string {
   return text.length <= MAX_MESSAGE_CHARS ? text : `${text.slice(0, MAX_MESSAGE_CHARS)}… (${text.length - MAX_MESSAGE_CHARS} more characters)`;
-}
-
-/** Whether a TapError from the network or a response may be retried for an idempotent request. */
-export function isRetryable(error: unknown): boolean {
-  return error instanceof TapError && error.retryable;
 }

@@ -1,26 +1,24 @@
 /**
- * The SalesforceClient the tap uses: session(retry(usage(send))) around one undici request
- * function, JSON and streamed helpers, and every non-2xx answer turned into an error through the
- * error table. Relative paths resolve under `/services/data/vNN.0/`.
+ * The SalesforceClient the tap uses: JSON and streamed helpers over one composed request function
+ * (connect-client.ts builds it), every non-2xx answer turned into an error through the error
+ * table. Relative paths resolve under `/services/data/vNN.0/`.
  */
-import { DEFAULTS } from '../../core/defaults.js';
 import type { ApiUsage, RequestOptions, SalesforceClient, StreamedResponse } from '../client.js';
 import type { Session } from '../auth/types.js';
+import { checkReplyShape } from '../reply-shape.js';
 import { toResponseError, unexpectedBodyError } from './error-table.js';
-import { parseLimitInfo } from './limit-info.js';
+import { describeRequest } from './with-buffered-body.js';
 import type { SessionManager } from './with-session.js';
-import { withSession } from './with-session.js';
-import { withRetry, type RetryOptions } from './with-retry.js';
 import { readBodyText, type HttpRequest, type HttpResponse, type RequestFn } from './types.js';
 
 export interface HttpClientOptions {
   apiVersion: string;
-  /** The base request function (createBaseRequester().send). */
-  send: RequestFn;
+  /** The composed request function: session, retry, buffered bodies, limit tracking. */
+  request: RequestFn;
   sessions: SessionManager;
   /** The session the client starts from (its instance URL is the client's). */
   session: Session;
-  retry?: Partial<RetryOptions>;
+  usage(): ApiUsage | undefined;
 }
 
 export class SalesforceHttpClient implements SalesforceClient {
@@ -28,28 +26,14 @@ export class SalesforceHttpClient implements SalesforceClient {
   readonly #sessions: SessionManager;
   readonly #request: RequestFn;
   readonly #instanceUrl: string;
-  #usage: { used: number; max: number } | undefined;
-  #calls = 0;
+  readonly #usage: () => ApiUsage | undefined;
 
   constructor(options: HttpClientOptions) {
     this.apiVersion = options.apiVersion;
     this.#sessions = options.sessions;
     this.#instanceUrl = options.session.instanceUrl.replace(/\/+$/, '');
-    const tracked: RequestFn = async (request) => {
-      const response = await options.send(request);
-      this.#calls += 1;
-      const usage = parseLimitInfo(response.headers['sforce-limit-info']);
-      if (usage) this.#usage = usage;
-      return response;
-    };
-    const retried = withRetry(tracked, {
-      maxRetries: options.retry?.maxRetries ?? DEFAULTS.maxRetries,
-      baseMs: options.retry?.baseMs ?? DEFAULTS.retryBaseMs,
-      maxMs: options.retry?.maxMs ?? DEFAULTS.retryMaxMs,
-      ...(options.retry?.onRetry ? { onRetry: options.retry.onRetry } : {}),
-      ...(options.retry?.random ? { random: options.retry.random } : {}),
-    });
-    this.#request = withSession(retried, this.#sessions);
+    this.#request = options.request;
+    this.#usage = options.usage;
   }
 
   /** Follows re-logins: an org moved to another instance answers the next login with its new host. */
@@ -66,7 +50,7 @@ export class SalesforceHttpClient implements SalesforceClient {
   }
 
   apiUsage(): ApiUsage | undefined {
-    return this.#usage === undefined ? undefined : { ...this.#usage, usedThisRun: this.#calls };
+    return this.#usage();
   }
 
   /** Absolute URL for a path (`sobjects/Account/describe`, `/services/...`, or a full URL). */
@@ -84,13 +68,14 @@ export class SalesforceHttpClient implements SalesforceClient {
     return url;
   }
 
-  async #send(path: string, options: RequestOptions, accept: string): Promise<HttpResponse> {
+  async #send(path: string, options: RequestOptions, accept: string, expect?: 'json'): Promise<HttpResponse> {
     const method = options.method ?? 'GET';
     const request: HttpRequest = {
       method,
       url: this.urlFor(path, options.query),
       headers: { accept, ...options.headers },
       idempotent: options.idempotent ?? method !== 'POST',
+      expect,
     };
     if (options.signal) request.signal = options.signal;
     if (options.body !== undefined) {
@@ -104,14 +89,22 @@ export class SalesforceHttpClient implements SalesforceClient {
   }
 
   async json<T>(path: string, options: RequestOptions = {}): Promise<T> {
-    const response = await this.#send(path, options, 'application/json');
-    const text = await readBodyText(response, Number.MAX_SAFE_INTEGER);
-    if (response.status === 204 || text === '') return undefined as T;
-    try {
-      return JSON.parse(text) as T;
-    } catch {
-      throw unexpectedBodyError(response.status, response.headers['content-type'], text, describePath(path));
+    const response = await this.#send(path, options, 'application/json', 'json');
+    let value: unknown;
+    if (response.json) value = response.json.value;
+    else {
+      const text = await readBodyText(response, Number.MAX_SAFE_INTEGER);
+      if (response.status === 204 || text === '') value = undefined;
+      else {
+        try {
+          value = JSON.parse(text);
+        } catch {
+          throw unexpectedBodyError(response.status, response.headers['content-type'], text, describePath(path));
+        }
+      }
     }
+    if (options.shape) checkReplyShape(value, options.shape, describeRequest({ method: options.method ?? 'GET', url: this.urlFor(path) }));
+    return value as T;
   }
 
   async stream(path: string, options: RequestOptions = {}): Promise<StreamedResponse> {

@@ -1,7 +1,7 @@
 /**
  * The one request function every wrapper composes around (session, retry, limit tracking):
- * a request in, a response with an unread streaming body out. Non-2xx statuses are responses,
- * not errors; only the client decides when a status becomes an error, through the error table.
+ * a request in, a response with a streaming body out. Non-2xx statuses are responses, not
+ * errors; only the client decides when a status becomes an error, through the error table.
  */
 import type { HttpMethod } from '../client.js';
 
@@ -13,6 +13,11 @@ export interface HttpRequest {
   signal?: AbortSignal | undefined;
   /** May be replayed after a network failure, 5xx or 429. */
   idempotent: boolean;
+  /**
+   * `json`: the whole body is read (and parsed) inside the retry boundary, so a reply that breaks
+   * off is retried like a failed request. Absent: the body streams to the caller (Bulk results).
+   */
+  expect?: 'json' | undefined;
 }
 
 export interface HttpResponse {
@@ -22,12 +27,17 @@ export interface HttpResponse {
   /** Decompressed. Must be consumed or discarded (`discard()`), or the socket is not reused. */
   body: AsyncIterable<Buffer>;
   discard(): Promise<void>;
+  /** The whole body, when a wrapper already read it. */
+  text?: string;
+  /** The parsed JSON of a 2xx body, when a wrapper already parsed it. */
+  json?: { value: unknown };
 }
 
 export type RequestFn = (request: HttpRequest) => Promise<HttpResponse>;
 
 /** Reads a whole (small) body as text. */
 export async function readBodyText(response: HttpResponse, limitBytes = 4 * 1024 * 1024): Promise<string> {
+  if (response.text !== undefined) return response.text;
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of response.body) {
@@ -39,4 +49,21 @@ export async function readBodyText(response: HttpResponse, limitBytes = 4 * 1024
     chunks.push(chunk);
   }
   return Buffer.concat(chunks).toString('utf8');
+}
+
+/** A response whose body was read already: its text can be read again by any wrapper. */
+export function bufferedResponse(response: HttpResponse, text: string, json?: { value: unknown }): HttpResponse {
+  const bytes = Buffer.from(text);
+  return {
+    status: response.status,
+    headers: response.headers,
+    body: {
+      async *[Symbol.asyncIterator]() {
+        yield bytes;
+      },
+    },
+    discard: async () => {},
+    text,
+    ...(json ? { json } : {}),
+  };
 }

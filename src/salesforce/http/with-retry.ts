@@ -1,12 +1,14 @@
 /**
- * Retries idempotent requests on network errors, 5xx and 429, with exponential backoff and full
- * jitter, honouring `Retry-After`, at most `maxRetries` times. Non-idempotent requests (a POST
- * that creates a Bulk job) are never replayed: a lost answer could mean a job was created.
+ * Retries what the resolution table says to retry (network errors, replies that broke off, 5xx,
+ * 429), with exponential backoff and full jitter, honouring `Retry-After`, at most `maxRetries`
+ * times. Non-idempotent requests (a POST that creates a Bulk job) are replayed only where the
+ * table says Salesforce refused them before acting: a lost answer could mean a job was created.
  */
-import { TapError } from '../../core/errors.js';
-import { actionFor, isRetryable } from './error-table.js';
+import type { TapError } from '../../core/errors.js';
+import type { Wrapper } from './compose.js';
 import { interruptedError } from './network-errors.js';
-import type { HttpResponse, RequestFn } from './types.js';
+import { apiOfUrl, failureOf, shouldRetry } from './resolution-table.js';
+import type { HttpResponse } from './types.js';
 
 export interface RetryOptions {
   maxRetries: number;
@@ -44,24 +46,23 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
-export function withRetry(next: RequestFn, options: RetryOptions): RequestFn {
+export function withRetry(options: RetryOptions): Wrapper {
   const random = options.random ?? Math.random;
   const backoff = (attempt: number): number => Math.round(Math.min(options.maxMs, options.baseMs * 2 ** attempt) * (0.5 + random() / 2));
-  return async (request) => {
+  return (next) => async (request) => {
+    const api = apiOfUrl(request.url);
     for (let attempt = 0; ; attempt += 1) {
       let response: HttpResponse;
       try {
         response = await next(request);
       } catch (error) {
-        if (!request.idempotent || !isRetryable(error) || attempt >= options.maxRetries) throw error;
+        if (attempt >= options.maxRetries || request.signal?.aborted || !shouldRetry(failureOf(error, api), request.idempotent)) throw error;
         const delayMs = backoff(attempt);
         options.onRetry?.({ attempt: attempt + 1, delayMs, reason: (error as TapError).code, url: request.url });
         await sleep(delayMs, request.signal);
         continue;
       }
-      // 429 is retried even for POSTs: Salesforce refused it before doing anything.
-      const action = actionFor(response.status, undefined, request.idempotent);
-      if (action !== 'retry' || attempt >= options.maxRetries) return response;
+      if (attempt >= options.maxRetries || !shouldRetry({ api, status: response.status }, request.idempotent)) return response;
       const delayMs = Math.max(parseRetryAfter(response.headers['retry-after']) ?? 0, backoff(attempt));
       // A server asking for a very long pause is better reported than slept through.
       if (delayMs > 5 * options.maxMs) return response;

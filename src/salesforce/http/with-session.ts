@@ -1,13 +1,16 @@
 /**
- * Adds the bearer token to every request and keeps the session alive: one single-flight re-login
- * when a response says the session is invalid (401 INVALID_SESSION_ID), then one replay; and a
- * proactive re-login once the session is older than `maxAgeMs`, before Salesforce's timeout
- * would bite mid-run. Concurrent requests that hit the same expired session share one login.
+ * Sessions: a single-flight login shared by every request that needs one (concurrent requests that
+ * hit the same expired session share one login), a proactive re-login once the session is older
+ * than `maxAgeMs` (before Salesforce's timeout would bite mid-run), and the wrapper that adds the
+ * bearer token and renews on 401 INVALID_SESSION_ID.
  */
+import { DEFAULTS } from '../../core/defaults.js';
 import { TapError } from '../../core/errors.js';
 import type { Authenticator, Session } from '../auth/types.js';
-import { actionFor, parseErrorBody } from './error-table.js';
-import { readBodyText, type HttpResponse, type RequestFn } from './types.js';
+import type { Wrapper } from './compose.js';
+import { parseErrorBody } from './error-table.js';
+import { apiOfUrl, resolveFailure } from './resolution-table.js';
+import { bufferedResponse, readBodyText } from './types.js';
 
 export interface SessionManager {
   /** The current session, logging in first if there is none yet or it is too old. */
@@ -58,31 +61,25 @@ export function createSessionManager(authenticator: Authenticator, options: { ma
   };
 }
 
-function bufferedResponse(response: HttpResponse, text: string): HttpResponse {
-  const body = Buffer.from(text);
-  return {
-    status: response.status,
-    headers: response.headers,
-    body: (async function* () {
-      yield body;
-    })(),
-    discard: async () => {},
-  };
-}
-
-/** `request.url` is already absolute; this only authorizes and renews. */
-export function withSession(next: RequestFn, sessions: SessionManager): RequestFn {
-  return async (request) => {
-    const first = await sessions.current(request.signal);
-    const attempt = (session: Session): Promise<HttpResponse> =>
-      next({ ...request, headers: { ...request.headers, authorization: `Bearer ${session.accessToken}` } });
-    const response = await attempt(first);
-    if (response.status !== 401) return response;
-    const text = await readBodyText(response);
-    const code = parseErrorBody(text)?.[0]?.errorCode;
-    if (actionFor(401, code, request.idempotent) !== 'relogin') return bufferedResponse(response, text);
-    const renewed = await sessions.renew(first, request.signal);
-    // Replayed once even when not idempotent: Salesforce refused it before doing anything.
-    return attempt(renewed);
+/**
+ * Authorizes every request with the current session and renews it when the resolution table says
+ * so (401 INVALID_SESSION_ID), then replays the request. A request may renew up to `relogins`
+ * times: when a second expiry comes close behind the first, the session it was replayed with may
+ * be gone too; renewing again shares whatever login is under way. Only a session refused again
+ * and again means logging in does not help: the last 401 then becomes the request's error.
+ */
+export function withSession(sessions: SessionManager, relogins = DEFAULTS.reloginsPerRequest): Wrapper {
+  return (next) => async (request) => {
+    const api = apiOfUrl(request.url);
+    let session = await sessions.current(request.signal);
+    for (let renewed = 0; ; renewed += 1) {
+      const response = await next({ ...request, headers: { ...request.headers, authorization: `Bearer ${session.accessToken}` } });
+      if (response.status !== 401) return response;
+      const text = await readBodyText(response);
+      const errorCode = parseErrorBody(text)?.[0]?.errorCode;
+      // Replayed even when not idempotent: Salesforce refused it before doing anything.
+      if (renewed >= relogins || resolveFailure({ api, status: 401, errorCode }).then !== 'relogin') return bufferedResponse(response, text);
+      session = await sessions.renew(session, request.signal);
+    }
   };
 }

@@ -5,7 +5,7 @@ import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { DEFAULTS } from '../../../src/core/defaults.js';
 import { TapError } from '../../../src/core/errors.js';
-import { measureJsonDepth, parseJsonInput, readJsonInput } from '../../../src/core/json-input.js';
+import { findDuplicateKey, measureJsonDepth, parseJsonInput, readJsonInput } from '../../../src/core/json-input.js';
 
 const nested = (depth: number): string => `${'{"a":'.repeat(depth - 1)}{}${'}'.repeat(depth - 1)}`;
 
@@ -117,5 +117,14 @@ describe('readJsonInput', () => {
     const missing = await failure(readJsonInput({ kind: 'catalog', path: '/nonexistent/catalog.json' }));
     expect(missing).toMatchObject({ code: 'TAP_CATALOG_UNREADABLE', message: 'Cannot read the catalog file /nonexistent/catalog.json: no such file.' });
     expect(await failure(readJsonInput({ kind: 'config', path: '-' }))).toMatchObject({ code: 'TAP_CONFIG_UNREADABLE' });
+  });
+});
+
+describe('findDuplicateKey', () => {
+  it('finds a key an object repeats, at any depth, and nothing else', () => {
+    expect(findDuplicateKey('{"a": 1, "b": {"c": 1, "c": 2}}')).toBe('c');
+    expect(findDuplicateKey('{"client_id": "x", "client_id" : "y"}')).toBe('client_id');
+    expect(findDuplicateKey('{"a": {"x": 1}, "b": {"x": 1}, "c": ["a", "a"], "d": "a"}')).toBeUndefined();
+    expect(findDuplicateKey('{"a\\"b": 1, "a\\u0022b": 2}')).toBe('a"b');
   });
 });

@@ -44,7 +44,7 @@ function context(s: SelectedStream, h: SyncPlanHooks, tooBig: (r: SyncWindow) =>
 
 async function outputs<P>(iterable: AsyncIterable<ModeOutput<P>>): Promise<(string | P)[]> {
   const out: (string | P)[] = [];
-  for await (const o of iterable) out.push('batch' in o ? `records:${String(o.batch.objects?.[0]?.Id)}` : o.position);
+  for await (const o of iterable) out.push('batch' in o ? `records:${String(o.batch.objects?.[0]?.Id)}` : 'tombstones' in o ? `tombstones:${o.tombstones.length}` : o.position);
   return out;
 }
 

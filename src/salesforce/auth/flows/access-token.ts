@@ -15,6 +15,8 @@ export const accessTokenFlow: AuthFlow<AccessTokenAuth> = {
   type: 'access_token',
   aliases: ['session'],
   requires: ['access_token', 'instance_url'],
+  // No login happens: login_url and is_sandbox mean nothing here.
+  optional: [],
   title: 'a plain access token',
   // A token next to renewable credentials is a leftover: the renewable flow wins.
   inferFrom: (has) => has('access_token') && !has('refresh_token') && !has('password') && !has('private_key'),

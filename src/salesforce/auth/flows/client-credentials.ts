@@ -4,7 +4,7 @@
  */
 import { requestOAuthToken, toSession } from '../oauth-token.js';
 import type { FlowAdvice } from '../auth-errors.js';
-import type { AuthFlow, LoginHost } from '../types.js';
+import { LOGIN_HOST_SETTINGS, type AuthFlow, type LoginHost } from '../types.js';
 
 const ADVICE: FlowAdvice = {
   invalid_grant: 'Check that the client credentials flow is enabled on the app and that a "Run As" user is set.',
@@ -22,6 +22,7 @@ export const clientCredentialsFlow: AuthFlow<ClientCredentialsAuth> = {
   type: 'client_credentials',
   aliases: [],
   requires: ['client_id', 'client_secret', 'login_url'],
+  optional: LOGIN_HOST_SETTINGS,
   title: "the client credentials flow (it must call the org's My Domain host, e.g. https://acme.my.salesforce.com)",
   inferFrom: (has) => has('client_id') && has('client_secret'),
   renewable: true,

@@ -7,7 +7,7 @@ import { createPrivateKey, sign } from 'node:crypto';
 import { secrets } from '../../../core/secrets.js';
 import { requestOAuthToken, toSession } from '../oauth-token.js';
 import type { FlowAdvice } from '../auth-errors.js';
-import type { AuthFlow, LoginHost } from '../types.js';
+import { LOGIN_HOST_SETTINGS, type AuthFlow, type LoginHost } from '../types.js';
 
 const ADVICE: FlowAdvice = {
   invalid_grant: 'Check `username`, that the certificate uploaded to the app matches `private_key`, and that the user is pre-authorized for the app.',
@@ -48,6 +48,8 @@ export const jwtBearerFlow: AuthFlow<JwtBearerAuth> = {
   type: 'jwt',
   aliases: ['jwt_bearer'],
   requires: ['client_id', 'username', 'private_key'],
+  // is_sandbox also picks the assertion's audience.
+  optional: ['jwt_audience', ...LOGIN_HOST_SETTINGS],
   title: 'the JWT bearer flow',
   inferFrom: (has) => has('private_key'),
   renewable: true,

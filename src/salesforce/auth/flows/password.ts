@@ -4,7 +4,7 @@
  */
 import { requestOAuthToken, toSession } from '../oauth-token.js';
 import type { FlowAdvice } from '../auth-errors.js';
-import type { AuthFlow, LoginHost } from '../types.js';
+import { LOGIN_HOST_SETTINGS, type AuthFlow, type LoginHost } from '../types.js';
 
 const ADVICE: FlowAdvice = {
   invalid_grant:
@@ -25,6 +25,7 @@ export const passwordFlow: AuthFlow<PasswordAuth> = {
   type: 'password',
   aliases: ['username_password'],
   requires: ['client_id', 'client_secret', 'username', 'password'],
+  optional: ['security_token', ...LOGIN_HOST_SETTINGS],
   title: 'the username-password OAuth flow',
   inferFrom: (has) => has('username') && has('password') && has('client_id'),
   renewable: true,

@@ -5,7 +5,7 @@
  * `onRefreshTokenRotated` so the config is updated.
  */
 import { requestOAuthToken, toSession } from '../oauth-token.js';
-import type { AuthFlow, LoginHost } from '../types.js';
+import { LOGIN_HOST_SETTINGS, type AuthFlow, type LoginHost } from '../types.js';
 
 export interface RefreshTokenAuth extends LoginHost {
   type: 'oauth_refresh_token';
@@ -20,6 +20,7 @@ export const refreshTokenFlow: AuthFlow<RefreshTokenAuth> = {
   // Airbyte's source-salesforce writes `Client` / `ClientManual`.
   aliases: ['oauth', 'oauth2', 'refresh_token', 'client', 'clientmanual'],
   requires: ['client_id', 'refresh_token'],
+  optional: ['client_secret', ...LOGIN_HOST_SETTINGS],
   title: 'the OAuth refresh token flow',
   inferFrom: (has) => has('refresh_token'),
   renewable: true,

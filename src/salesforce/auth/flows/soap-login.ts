@@ -9,7 +9,7 @@ import { secrets } from '../../../core/secrets.js';
 import { toResponseError } from '../../http/error-table.js';
 import { readBodyText } from '../../http/types.js';
 import { soapLoginError } from '../auth-errors.js';
-import type { AuthFlow, LoginHost } from '../types.js';
+import { LOGIN_HOST_SETTINGS, type AuthFlow, type LoginHost } from '../types.js';
 
 export interface SoapAuth extends LoginHost {
   type: 'soap';
@@ -45,6 +45,7 @@ export const soapLoginFlow: AuthFlow<SoapAuth> = {
   type: 'soap',
   aliases: [],
   requires: ['username', 'password'],
+  optional: ['security_token', ...LOGIN_HOST_SETTINGS],
   title: 'the SOAP login',
   inferFrom: (has) => has('username') && has('password'),
   renewable: true,

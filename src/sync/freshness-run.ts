@@ -1,0 +1,42 @@
+/**
+ * One run's freshness set-up, composed by the read command: which fields and streams the
+ * `formula_fields` and `capture_hard_deletes` settings change, the read modes wrapped with the
+ * freshness work, and how many getDeleted calls the run made (for its log).
+ */
+import type { SelectedStream } from '../catalog/types.js';
+import type { TapConfig } from '../config/types.js';
+import { DEFAULTS } from '../core/defaults.js';
+import type { SalesforceClient } from '../salesforce/client.js';
+import { fetchDeleted } from '../salesforce/get-deleted.js';
+import { applyFormulaMode } from './freshness.js';
+import { readsHardDeletes } from './hard-deletes.js';
+import { BUILT_IN_READ_MODES } from './modes/built-in.js';
+import { withFreshness } from './modes/with-freshness.js';
+import type { AnyReadMode } from './read-modes.js';
+
+export interface FreshnessRun {
+  /** The selection as this run reads it: formula fields left out (`exclude`), tombstone-capable streams marked. */
+  streams: SelectedStream[];
+  modes: readonly AnyReadMode[];
+  getDeletedCalls(): number;
+}
+
+type FreshnessConfig = Pick<TapConfig, 'captureHardDeletes' | 'deletedGap' | 'formulaFields' | 'formulaRefreshSeconds' | 'lookbackSeconds'>;
+
+export function setUpFreshness(client: SalesforceClient, config: FreshnessConfig, selected: SelectedStream[]): FreshnessRun {
+  let calls = 0;
+  const streams = applyFormulaMode(selected, config.formulaFields).map((s) => (readsHardDeletes(s, config.captureHardDeletes) ? { ...s, tombstones: true } : s));
+  const settings = {
+    captureHardDeletes: config.captureHardDeletes,
+    deletedGap: config.deletedGap,
+    formulaFields: config.formulaFields,
+    formulaRefreshSeconds: config.formulaRefreshSeconds,
+    lookbackSeconds: config.lookbackSeconds,
+    maxDays: DEFAULTS.getDeletedMaxDays,
+    marginSeconds: DEFAULTS.getDeletedMarginSeconds,
+    fetchDeleted: (sobject: string, range: { start: string; end: string }, signal: AbortSignal) => fetchDeleted(client, sobject, range, { signal, onCall: () => (calls += 1) }),
+  };
+  // Windowed incremental reads poll; other modes (full table, change events) need none of this.
+  const modes = BUILT_IN_READ_MODES.map((mode) => (mode.id === 'incremental-windows' ? withFreshness(mode, settings) : mode));
+  return { streams, modes, getDeletedCalls: () => calls };
+}
