@@ -16,9 +16,22 @@ export interface StreamChoice {
   alias?: string;
   /** The catalog's schema of each property, where it gives one: it governs what is sent. */
   schemas?: Record<string, unknown>;
+  /** Airbyte `cursor_field` / `primary_key` as configured: the source defines both, so they are only checked. */
+  cursorField?: string[];
+  primaryKey?: string[][];
 }
 
-export function resolveSelection(choices: StreamChoice[], definitions: StreamDefinition[]): SelectedStream[] {
+/**
+ * The selected streams, checked against the org. `warn` hears what the catalog asks that is not
+ * done as asked (a cursor or key naming no field, incremental for an object without a
+ * replication key), so no request is dropped without a word.
+ */
+export function resolveSelection(choices: StreamChoice[], definitions: StreamDefinition[], warn: (message: string) => void = () => {}): SelectedStream[] {
+  const seen = new Set<string>();
+  for (const choice of choices) {
+    if (seen.has(choice.name)) throw new ConfigError('TAP_CATALOG_DUPLICATE_STREAM', `The catalog lists stream ${choice.name} more than once: keep one entry, or every row would be sent twice.`);
+    seen.add(choice.name);
+  }
   const byName = new Map(definitions.map((d) => [d.name, d]));
   const missing = choices.filter((c) => !byName.has(c.name)).map((c) => c.name);
   if (missing.length > 0) {
@@ -40,9 +53,14 @@ export function resolveSelection(choices: StreamChoice[], definitions: StreamDef
       if (choice.replicationKey) {
         throw new ConfigError('TAP_CATALOG_BAD_REPLICATION_KEY', `Stream ${choice.name} cannot replicate incrementally on ${choice.replicationKey}; valid keys: ${definition.validReplicationKeys.join(', ') || 'none (full table only)'}.`);
       }
+      warn(`${choice.name}: incremental was asked, but the object has no replication key (SystemModstamp, LastModifiedDate, CreatedDate or LoginTime): it is read in full every run.`);
       method = 'FULL_TABLE';
       replicationKey = undefined;
     }
+    const cursor = choice.cursorField?.join('.');
+    if (cursor && !known.has(cursor)) warn(`${choice.name}: cursor_field ${cursor} names no field of the stream; the source defines its cursor${replicationKey ? ` (${replicationKey})` : ''} and uses it instead.`);
+    const missingKeys = (choice.primaryKey ?? []).map((path) => path.join('.')).filter((key) => key !== '' && !known.has(key));
+    if (missingKeys.length > 0) warn(`${choice.name}: primary_key ${missingKeys.join(', ')} names no field of the stream; the source's key (${definition.keyProperties.join(', ') || 'none'}) is used instead.`);
     const wanted = new Set(choice.fields ?? definition.fields.map((f) => f.name));
     for (const key of definition.keyProperties) wanted.add(key);
     if (method === 'INCREMENTAL' && replicationKey) wanted.add(replicationKey);

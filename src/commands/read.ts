@@ -40,13 +40,27 @@ async function selectStreams(ctx: CommandContext, client: SalesforceClient, cata
   const describes = await describeObjects(client, [...chosen].filter((name) => !queryNames.has(name)), options);
   const definitions: StreamDefinition[] = describes.map(buildStreamDefinition);
   definitions.push(...(await buildCustomQueryStreams(queries, (names) => describeObjects(client, names, options), definitions.map((d) => d.name))));
-  return resolveSelection(choices, definitions);
+  return resolveSelection(choices, definitions, (message) => ctx.logger.warn(message));
 }
 
 async function loadBookmarks(ctx: CommandContext, statePath: string | undefined): Promise<Map<string, StreamBookmark>> {
   if (!statePath) return new Map();
   const raw = await readJsonInput({ kind: 'state', path: statePath });
-  return ctx.protocol.parseState(raw, (message) => ctx.logger.warn(message));
+  const bookmarks = ctx.protocol.parseState(raw, (message) => ctx.logger.warn(message));
+  warnFutureBookmarks(bookmarks, Date.now(), (message) => ctx.logger.warn(message));
+  return bookmarks;
+}
+
+/**
+ * A bookmark after now reads nothing until the clock passes it, run after run. It is kept (a
+ * state may come from an org whose clock runs ahead), but never silently.
+ */
+export function warnFutureBookmarks(bookmarks: ReadonlyMap<string, StreamBookmark>, now: number, warn: (message: string) => void): void {
+  for (const [stream, bookmark] of bookmarks) {
+    if (bookmark.value !== undefined && Date.parse(bookmark.value) > now + 60_000) {
+      warn(`${stream}: the state's bookmark ${bookmark.value} is in the future, so no row is read until then. Remove the stream's bookmark from the state to read it again.`);
+    }
+  }
 }
 
 /**

@@ -46,6 +46,8 @@ const ENTRIES: Readonly<Record<string, Entry>> = {
   TAP_CATALOG_INVALID: ['config', 'The catalog is not a catalog of this protocol: the message names the entry at fault. Run discover again.', USAGE],
   TAP_CATALOG_UNKNOWN_STREAM: ['config', 'The org changed since discovery (or the user lost access): run discover again.', USAGE],
   TAP_CATALOG_UNKNOWN_FIELD: ['config', 'The org changed since discovery (or the user lost access): run discover again.', USAGE],
+  TAP_CATALOG_SCHEMA_UNSUPPORTED: ['config', "The catalog's schema changes a property in a way its values cannot follow: restore the discovered schema of that property, or deselect it.", USAGE],
+  TAP_CATALOG_DUPLICATE_STREAM: ['config', 'The catalog lists a stream twice: keep one entry.', USAGE],
   TAP_CATALOG_BAD_REPLICATION_KEY: ['config', 'The cursor field chosen in the catalog is not a date or datetime field of the stream: pick one the catalog offers.', USAGE],
   TAP_STATE_UNREADABLE: ['config', 'The state file cannot be read: check its path and permissions.', USAGE],
   TAP_STATE_INVALID_JSON: ['config', 'The state file is not valid JSON: pass the last STATE the tap emitted, or none for a full sync.', USAGE],

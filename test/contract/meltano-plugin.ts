@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Scalar } from 'yaml';
 
 export interface SchemaProperty {
   type?: string;
@@ -36,9 +37,8 @@ export function holdsSecret(p: SchemaProperty): boolean {
   return p.airbyte_secret === true || Object.values(p.properties ?? {}).some(holdsSecret);
 }
 
-/** Meltano's setting kind for a config property. */
+/** Meltano's setting kind for a config property. Secrets are `string` + `sensitive: true` (`kind: password` is deprecated). */
 export function meltanoKind(p: SchemaProperty): string {
-  if (p.airbyte_secret) return 'password';
   if (p.enum) return 'options';
   if (p.format === 'date-time') return 'date_iso8601';
   const byType: Record<string, string> = { boolean: 'boolean', integer: 'integer', number: 'decimal', array: 'array', object: 'object' };
@@ -61,10 +61,17 @@ export function buildMeltanoSettings(root: string): MeltanoSetting[] {
   });
 }
 
+/** A string written in double quotes, whatever YAML version reads it. */
+function quoted(value: string): Scalar {
+  const scalar = new Scalar(value);
+  scalar.type = Scalar.QUOTE_DOUBLE;
+  return scalar;
+}
+
 /** The Meltano project of meltano.yml: the tap-salesforce extractor with select and metadata examples. */
 export function buildMeltanoProject(root: string): Record<string, unknown> {
+  // No `version: 1`: Meltano warns that the key is deprecated.
   return {
-    version: 1,
     default_environment: 'dev',
     project_id: 'tap-salesforce-example',
     environments: [{ name: 'dev' }],
@@ -79,10 +86,12 @@ export function buildMeltanoProject(root: string): Record<string, unknown> {
           executable: 'tap-salesforce',
           // As in the Docker image: a 1 MB young generation and one malloc arena keep a big Bulk read's memory low.
           env: { NODE_OPTIONS: '--max-semi-space-size=1', MALLOC_ARENA_MAX: '1' },
-          capabilities: ['catalog', 'discover', 'state', 'about', 'test'],
-          settings_group_validation: [['client_id', 'refresh_token'], ['client_id', 'client_secret', 'username', 'password'], ['username', 'password'], ['client_id', 'private_key', 'username'], ['access_token', 'instance_url']],
+          capabilities: ['catalog', 'discover', 'state', 'about', 'test', 'activate-version'],
+          // One group per login flow: refresh token, username-password OAuth, SOAP, client credentials (on a My Domain login_url), JWT, access token.
+          settings_group_validation: [['client_id', 'refresh_token'], ['client_id', 'client_secret', 'username', 'password'], ['username', 'password'], ['client_id', 'client_secret', 'login_url'], ['client_id', 'private_key', 'username'], ['access_token', 'instance_url']],
           settings: buildMeltanoSettings(root),
-          config: { start_date: '2024-01-01T00:00:00Z', streams_include: ['Account', 'Contact', 'Opportunity'] },
+          // Quoted: Meltano reads YAML 1.1, where a bare timestamp becomes a datetime and reaches the tap without its Z.
+          config: { start_date: quoted('2024-01-01T00:00:00Z'), streams_include: ['Account', 'Contact', 'Opportunity'] },
           select: ['Account.Id', 'Account.Name', 'Contact.*', 'Opportunity.*', '!Opportunity.Description'],
           metadata: {
             Account: { 'replication-method': 'INCREMENTAL', 'replication-key': 'SystemModstamp' },

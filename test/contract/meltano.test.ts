@@ -58,9 +58,29 @@ describe('meltano.yml', () => {
       expect(setting.value, `${setting.name} value`).toBeUndefined();
     }
     const kinds = Object.fromEntries(plugin.settings.map((s) => [s.name, s.kind]));
-    expect(kinds).toMatchObject({ client_secret: 'password', refresh_token: 'password', password: 'password', security_token: 'password', private_key: 'password', access_token: 'password' });
+    for (const secret of ['client_secret', 'refresh_token', 'password', 'security_token', 'private_key', 'access_token']) {
+      expect(plugin.settings.find((s) => s.name === secret), secret).toMatchObject({ kind: 'string', sensitive: true });
+    }
     expect(kinds).toMatchObject({ start_date: 'date_iso8601', end_date: 'date_iso8601', is_sandbox: 'boolean', max_records: 'integer', stream_where: 'object', streams_include: 'array', auth_type: 'options' });
     expect(plugin.settings.find((s) => s.name === 'credentials')).toMatchObject({ kind: 'object', sensitive: true });
+  });
+
+  it('follows the rules of the current Meltano project schema: known setting kinds, no deprecated kind or key, a group per login flow, dates kept as written', () => {
+    const text = readFileSync(meltanoPath, 'utf8');
+    const project = parse(text, { schema: 'yaml-1.1' }) as Record<string, unknown>;
+    // Meltano 3+ deprecates the project `version` key and `kind: password` (use `sensitive: true`).
+    expect(project).not.toHaveProperty('version');
+    const plugin = readExtractor();
+    const KINDS = new Set(['string', 'integer', 'decimal', 'boolean', 'date_iso8601', 'email', 'options', 'file', 'array', 'object', 'hidden']);
+    for (const setting of plugin.settings) expect(KINDS.has(setting.kind), `${setting.name}: kind ${setting.kind}`).toBe(true);
+    const names = new Set(plugin.settings.map((s) => s.name));
+    const groups = (plugin as unknown as { settings_group_validation: string[][] }).settings_group_validation;
+    for (const group of groups) for (const name of group) expect(names.has(name), name).toBe(true);
+    expect(groups).toContainEqual(['client_id', 'client_secret', 'login_url']);
+    // YAML 1.1 (ruamel, as Meltano reads it) keeps a quoted timestamp a string, Z included.
+    expect(plugin.config.start_date).toBe('2024-01-01T00:00:00Z');
+    const CAPABILITIES = new Set(['catalog', 'properties', 'discover', 'state', 'about', 'test', 'activate-version', 'stream-maps', 'schema-flattening', 'batch', 'log-based']);
+    for (const capability of plugin.capabilities) expect(CAPABILITIES.has(capability), capability).toBe(true);
   });
 
   it('defines the extractor for an npm package with the capabilities the tap implements', () => {
@@ -267,7 +287,7 @@ describe('invoked as Meltano invokes it', () => {
 
   it('writes the config Meltano would: meltano.yml values cast by kind, the environment over them', () => {
     const config = JSON.parse(readFileSync(files.config, 'utf8')) as Record<string, unknown>;
-    expect(config).toMatchObject({ start_date: '2024-01-01T00:00:00+00:00', streams_include: ['Account', 'Contact', 'Opportunity'], lookback_window: `P${LOOKBACK_DAYS}D` });
+    expect(config).toMatchObject({ start_date: '2024-01-01T00:00:00Z', streams_include: ['Account', 'Contact', 'Opportunity'], lookback_window: `P${LOOKBACK_DAYS}D` });
     expect(config.auth_type).toBeUndefined();
     expect(discovered.streams.map((s) => s.tap_stream_id).sort()).toEqual(['Account', 'Contact', 'Opportunity']);
   });

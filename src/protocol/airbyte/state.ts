@@ -23,6 +23,7 @@ export function parseAirbyteState(raw: unknown, warn: (message: string) => void 
     out.set(name, bookmarkFromBlob(name, s.stream_state, `${where}.stream_state`));
     blobs.push([name, s.stream_state]);
   };
+  if (typeof raw !== 'object') throw new ConfigError('TAP_STATE_INVALID', `Expected the state to be a list of STATE messages or an object of stream states, got ${JSON.stringify(raw)?.slice(0, 40)}.`);
   const messages = Array.isArray(raw) ? raw : typeof raw === 'object' && ('type' in raw || 'stream' in raw || 'global' in raw) ? [raw] : undefined;
   if (!messages) {
     for (const [name, blob] of Object.entries(raw as Record<string, unknown>)) out.set(name, bookmarkFromBlob(name, blob, name));
