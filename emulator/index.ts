@@ -10,6 +10,7 @@ import { immutableJsonReply } from './server/reply.js';
 import type { FieldValue } from './org/types.js';
 import { ApiUsage } from './server/api-usage.js';
 import { BulkJobStore } from './server/bulk-jobs.js';
+import { AsyncJobStore } from './server/bulk1/jobs.js';
 import { BulkPageCache } from './server/bulk-page-cache.js';
 import { buildCredentials, type CredentialOptions, type EmulatorCredentials } from './server/credentials.js';
 import { FaultQueue } from './server/faults.js';
@@ -107,6 +108,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     faults: new FaultQueue(seed),
     usage: new ApiUsage(settings),
     bulk: new BulkJobStore(),
+    asyncJobs: new AsyncJobStore(),
     bulkPages: new BulkPageCache(() => settings.bulkResultCacheMb * 1_048_576),
     cursors: new QueryCursorStore(() => settings.queryCursorTtlMs),
     urls: { loginUrl: '', sandboxLoginUrl: '', instanceUrl: '' },

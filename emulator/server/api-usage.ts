@@ -5,6 +5,8 @@ export class ApiUsage {
   /** Data calls counted against DailyApiRequests. */
   apiRequests = 0;
   bulkQueryJobs = 0;
+  /** Bulk API 1.0 batches created, PK chunks included (DailyBulkApiBatches). */
+  bulkApiBatches = 0;
   /** Bulk result bytes generated (DailyBulkV2QueryFileStorageMB). */
   bulkResultBytes = 0;
 
@@ -25,6 +27,7 @@ export class ApiUsage {
   reset(): void {
     this.apiRequests = 0;
     this.bulkQueryJobs = 0;
+    this.bulkApiBatches = 0;
     this.bulkResultBytes = 0;
   }
 
@@ -37,7 +40,7 @@ export class ApiUsage {
       ConcurrentSyncReportRuns: { Max: 20, Remaining: 20 },
       DailyApiRequests: { Max: s.dailyApiLimit, Remaining: Math.max(0, s.dailyApiLimit - this.apiRequests) },
       DailyAsyncApexExecutions: { Max: 250_000, Remaining: 250_000 },
-      DailyBulkApiBatches: { Max: 15_000, Remaining: 15_000 },
+      DailyBulkApiBatches: { Max: 15_000, Remaining: Math.max(0, 15_000 - this.bulkApiBatches) },
       DailyBulkV2QueryFileStorageMB: {
         Max: storageMax,
         Remaining: Math.max(0, storageMax - Math.ceil(this.bulkResultBytes / 1_048_576)),

@@ -1,6 +1,4 @@
-import { runCountedCall } from './data-dispatch.js';
 import { jsonReply, sfError, type Reply } from './reply.js';
-import { resolveRoute } from './routes.js';
 import type { RequestContext } from './state.js';
 
 const MIN_SUBREQUEST_VERSION = 34;
@@ -61,19 +59,14 @@ async function runSubRequest(ctx: RequestContext, sub: SubRequest, outerVersion:
   if (!version || Number(version[1]) < MIN_SUBREQUEST_VERSION || Number(version[1]) > outerVersion) {
     return sfError(400, 'INVALID_BATCH_REQUEST', `Subrequest versions must be between ${MIN_SUBREQUEST_VERSION}.0 and ${outerVersion}.0`);
   }
-  const route = resolveRoute('instance', sub.method, url.pathname, ctx.state.settings.minApiVersion, ctx.state.settings.maxApiVersion);
-  if (route.name === 'rest.compositeBatch' || route.name.startsWith('bulk.')) {
-    return sfError(400, 'INVALID_BATCH_REQUEST', `${url.pathname} cannot be part of a batch request`);
-  }
-  const subCtx: RequestContext = {
-    ...ctx,
+  const call = ctx.dispatch(ctx, {
     method: sub.method,
     path: url.pathname,
     query: url.searchParams,
     body: sub.richInput === undefined ? Buffer.alloc(0) : Buffer.from(JSON.stringify(sub.richInput)),
-    params: route.params,
-    version: route.version,
-    fault: undefined,
-  };
-  return runCountedCall(subCtx, route);
+  });
+  if (call.route === 'rest.compositeBatch' || call.route.startsWith('bulk.')) {
+    return sfError(400, 'INVALID_BATCH_REQUEST', `${url.pathname} cannot be part of a batch request`);
+  }
+  return call.run();
 }

@@ -1,7 +1,7 @@
 import { OrgError } from '../org/types.js';
 import { notFound, sfError, type Reply } from './reply.js';
-import type { ResolvedRoute } from './routes.js';
-import { header, type RequestContext } from './state.js';
+import { resolveRoute, type ResolvedRoute } from './routes.js';
+import { header, type DataDispatch, type RequestContext } from './state.js';
 
 export const SESSION_EXPIRED = (): Reply => sfError(401, 'INVALID_SESSION_ID', 'Session expired or invalid');
 
@@ -57,3 +57,11 @@ export async function runDataRequest(ctx: RequestContext, route: ResolvedRoute):
   return runCountedCall(ctx, route);
 }
 
+
+/** Inner calls run on the instance host with the outer call's session and no fault of their own. */
+export const dispatchData: DataDispatch = (outer, call) => {
+  const { minApiVersion, maxApiVersion } = outer.state.settings;
+  const route = resolveRoute('instance', call.method, call.path, minApiVersion, maxApiVersion);
+  const inner: RequestContext = { ...outer, ...call, params: route.params, version: route.version, fault: undefined };
+  return { route: route.name, run: () => runCountedCall(inner, route) };
+};

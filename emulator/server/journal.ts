@@ -38,7 +38,7 @@ const SECRET_QUERY_KEYS = new Set([
   'code_verifier',
   'access_token',
 ]);
-const SECRET_HEADERS = new Set(['authorization', 'cookie', 'proxy-authorization']);
+const SECRET_HEADERS = new Set(['authorization', 'cookie', 'proxy-authorization', 'x-sfdc-session']);
 
 export function redactQuery(query: URLSearchParams): Record<string, string> {
   const out: Record<string, string> = {};

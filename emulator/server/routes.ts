@@ -1,3 +1,4 @@
+import { resolveAsyncRoute } from './bulk1/routes.js';
 import { handleAbortJob, handleCreateJob, handleDeleteJob, handleGetJob, handleListJobs, handleResultPages, handleResults } from './bulk-routes.js';
 import { handleCompositeBatch } from './composite.js';
 import type { HostKind } from './journal.js';
@@ -130,6 +131,12 @@ export function resolveRoute(host: HostKind, method: string, path: string, minVe
   }
   if (path === '/services/data' || path === '/services/data/') {
     return { name: 'rest.versions', handler: rest.handleVersions, params: {}, data: false };
+  }
+  const bulk1 = /^\/services\/async\/(\d+)\.0(\/.*)?$/.exec(path);
+  if (bulk1 && host === 'instance') {
+    const version = Number(bulk1[1]);
+    if (version < minVersion || version > maxVersion) return { name: 'bulk1.invalidUrl', params: {}, data: false, status: 404 };
+    return resolveAsyncRoute(method, bulk1[2] ?? '/', `${version}.0`);
   }
   const data = /^\/services\/data\/v(\d+)\.0(\/.*)?$/.exec(path);
   if (!data || host !== 'instance') return { name: 'unknown', params: {}, data: false, status: 404 };

@@ -1,13 +1,15 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { bearerToken, runDataRequest, runHandler, SESSION_EXPIRED } from './data-dispatch.js';
+import { bearerToken, dispatchData, runDataRequest, runHandler, SESSION_EXPIRED } from './data-dispatch.js';
 import type { ActiveFault } from './faults.js';
 import { redactHeaders, redactQuery, type HostKind } from './journal.js';
 import { jsonReply, sfError, type Reply } from './reply.js';
 import { resolveRoute } from './routes.js';
+import { requestFormat } from './bulk1/routes.js';
+import { asyncError } from './bulk1/wire.js';
 import { sendReply } from './send-reply.js';
-import type { EmulatorState, RequestContext } from './state.js';
+import { header, type EmulatorState, type RequestContext } from './state.js';
 
 /** Bodies above this are refused: nothing the emulator serves takes more. */
 const MAX_BODY_BYTES = 64 * 1024 * 1024;
@@ -54,9 +56,10 @@ async function handle(state: EmulatorState, ctx: RequestContext, route: ReturnTy
       case 'reset':
         return 'reset';
       case 'session-expired': {
-        const token = bearerToken(ctx);
+        const token = bearerToken(ctx) ?? header(ctx, 'x-sfdc-session');
         if (token) state.sessions.expire(token);
-        return SESSION_EXPIRED();
+        // Bulk API 1.0 says so in its own error document.
+        return route.name.startsWith('bulk1.') ? asyncError(400, 'InvalidSessionId', 'Invalid session id', requestFormat(ctx)) : SESSION_EXPIRED();
       }
       case 'request-limit':
         return { ...sfError(403, 'REQUEST_LIMIT_EXCEEDED', 'TotalRequests Limit exceeded.'), headers: { 'Content-Type': 'application/json;charset=UTF-8', 'Sforce-Limit-Info': state.usage.limitInfo() } };
@@ -98,6 +101,7 @@ async function serve(state: EmulatorState, host: HostKind, req: IncomingMessage,
     headers: req.headers,
     body,
     params: {},
+    dispatch: dispatchData,
   };
   let latencyMs = 0;
   let route = resolveRoute(host, method, url.pathname, settings.minApiVersion, settings.maxApiVersion);

@@ -72,6 +72,8 @@ export interface EmulatorSettings {
    * byte the same. For benchmarks of a client; 0 (default) = off.
    */
   bulkResultCacheMb: number;
+  /** Rows per Bulk API 1.0 query result file (Salesforce cuts result files at 1 GB). */
+  bulk1ResultFileRows: number;
   /** Honour `Accept-Encoding: gzip`. */
   gzip: boolean;
   /** Composite batch subrequest limit. */
@@ -112,6 +114,7 @@ export function buildDefaultSettings(now: number): EmulatorSettings {
     bulkResultPageRows: 50_000,
     bulkNullRendering: 'empty',
     bulkResultCacheMb: 0,
+    bulk1ResultFileRows: 1_000_000,
     gzip: true,
     compositeBatchMaxRequests: 25,
     maxUrlBytes: 16_384,

@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { EmulatedOrg } from '../org/org.js';
 import type { BulkJobStore } from './bulk-jobs.js';
+import type { AsyncJobStore } from './bulk1/jobs.js';
 import type { BulkPageCache } from './bulk-page-cache.js';
 import type { EmulatorCredentials } from './credentials.js';
 import type { ActiveFault, FaultQueue } from './faults.js';
@@ -30,6 +31,8 @@ export interface EmulatorState {
   faults: FaultQueue;
   usage: ApiUsage;
   bulk: BulkJobStore;
+  /** Bulk API 1.0 jobs and batches. */
+  asyncJobs: AsyncJobStore;
   bulkPages: BulkPageCache;
   cursors: QueryCursorStore;
   urls: EmulatorUrls;
@@ -53,7 +56,23 @@ export interface RequestContext {
   fault?: ActiveFault | undefined;
   /** Set by the token endpoint for the journal. */
   grantType?: string;
+  /** Runs a data call from inside this one (a composite subrequest). */
+  dispatch: DataDispatch;
 }
+
+/** One data call made from inside another, with the outer call's session. */
+export interface InnerCall {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  body: Buffer;
+}
+
+/**
+ * Resolves an inner call to its route, which the caller may refuse by name, and runs it counted
+ * against the org's limits (handlers get it on the context, not by importing the router).
+ */
+export type DataDispatch = (outer: RequestContext, call: InnerCall) => { route: string; run: () => Promise<Reply> };
 
 export type Handler = (ctx: RequestContext) => Reply | Promise<Reply>;
 

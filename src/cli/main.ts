@@ -27,6 +27,7 @@ process.stdout.on('error', () => {});
 
 const exitCode = await runCli(process.argv.slice(2), {
   stdout: process.stdout,
+  stdin: () => process.stdin,
   writeStderr: (text) => process.stderr.write(text),
   ...(process.stderr.isTTY ? { stderrTty: process.stderr } : {}),
   env: process.env,

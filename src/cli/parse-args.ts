@@ -184,7 +184,13 @@ function parseAuthLogin(rest: string[]): Invocation {
   return { protocol: 'singer', command: 'auth-login', login, debug: args.debug === true };
 }
 
-export function parseArgs(argv: string[]): Invocation {
+/** `--config -` reads stdin; yargs takes a lone `-` for a positional, so it is joined to its flag. */
+function joinStdinValues(argv: string[]): string[] {
+  return argv.flatMap((arg, i) => (arg === '-' && argv[i - 1]?.startsWith('--') ? [] : argv[i + 1] === '-' && arg.startsWith('--') && !arg.includes('=') ? [`${arg}=-`] : [arg]));
+}
+
+export function parseArgs(input: string[]): Invocation {
+  const argv = joinStdinValues(input);
   const first = argv[0];
   if (first === 'auth') {
     if (argv[1] !== 'login') throw argumentError(`Unknown command \`auth ${argv[1] ?? ''}\` (did you mean \`auth login\`?)`);

@@ -5,14 +5,15 @@
  * stderr line; stack traces (redacted) only for tap faults or with --debug.
  */
 import { spawn } from 'node:child_process';
-import type { Writable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 import { DEFAULTS } from '../core/defaults.js';
 import { runAuthLogin } from '../commands/auth-login.js';
 import { createBaseRequester } from '../salesforce/http/send-request.js';
 import packageJson from '../../package.json' with { type: 'json' };
 import { ERROR_KINDS, TapError, toTapError } from '../core/errors.js';
 import { secrets } from '../core/secrets.js';
-import { parseConfig, readConfigEnv, readConfigFile } from '../config/parse-config.js';
+import { parseConfig } from '../config/parse-config.js';
+import { readConfigEnv, readConfigFile } from '../config/read-config.js';
 import { mergeConfigChanges, writeConfigFileAtomic } from '../config/persist-config.js';
 import type { TapConfig } from '../config/types.js';
 import { StreamLineWriter, type MessageWriter } from '../io/line-writer.js';
@@ -30,6 +31,8 @@ import { parseArgs, USAGE, type AuthLoginArguments, type Invocation } from './pa
 
 export interface CliEnvironment {
   stdout: Writable;
+  /** What a `-` config path reads (a function: stdin is opened only when asked for). */
+  stdin?: () => Readable;
   /** The terminal, when stderr is one: live progress is drawn on it. */
   stderrTty?: Writable & { columns?: number };
   /** Receives whole log lines. */
@@ -62,10 +65,10 @@ export function proxyFromEnv(env: CliEnvironment['env']): ProxySettings | undefi
   return proxy.httpProxy || proxy.httpsProxy ? proxy : undefined;
 }
 
-async function loadSingerConfig(sources: string[], env: CliEnvironment['env']): Promise<Raw> {
+async function loadSingerConfig(sources: string[], env: CliEnvironment): Promise<Raw> {
   let merged: Raw = {};
   for (const source of sources) {
-    const raw = source === 'ENV' ? readConfigEnv(env) : await readConfigFile(source);
+    const raw = source === 'ENV' ? readConfigEnv(env.env) : await readConfigFile(source, env.stdin?.());
     merged = { ...merged, ...raw };
   }
   return merged;
@@ -81,9 +84,11 @@ function createPersistHook(invocation: Invocation, raw: { current: Raw }, out: M
       return;
     }
     if (invocation.command === 'about' || invocation.command === 'version' || invocation.command === 'help' || invocation.command === 'auth-login') return;
-    const files = invocation.configSources.filter((s) => s !== 'ENV');
+    const files = invocation.configSources.filter((s) => s !== 'ENV' && s !== '-');
     if (!config.persistRotatedRefreshToken) {
       logger.warn('Salesforce rotated the refresh token; `persist_rotated_refresh_token` is off, so the config file keeps the old one and the next run may fail to log in.');
+    } else if (invocation.configSources.length === 1 && invocation.configSources[0] === '-') {
+      logger.warn('Salesforce rotated the refresh token, but the config came from stdin; it is not saved. Keep the config in a file to have it saved.');
     } else if (files.length !== 1 || invocation.configSources.length !== 1) {
       logger.warn('Salesforce rotated the refresh token, but the config comes from several sources; it is not saved. Keep the config in one file to have it saved.');
     } else {
@@ -275,7 +280,7 @@ async function dispatch(invocation: Invocation, env: CliEnvironment, out: Messag
   }
   let rawConfig: Raw;
   try {
-    rawConfig = invocation.protocol === 'airbyte' ? await readConfigFile(invocation.configPath) : await loadSingerConfig(invocation.configSources, env.env);
+    rawConfig = invocation.protocol === 'airbyte' ? await readConfigFile(invocation.configPath, env.stdin?.()) : await loadSingerConfig(invocation.configSources, env);
     if (invocation.command === 'check' && invocation.protocol === 'airbyte') parseConfig(rawConfig);
   } catch (caught) {
     const error = toTapError(caught);

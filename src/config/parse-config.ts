@@ -8,13 +8,14 @@
  * All problems are reported at once, in one line, naming each field path and what it expects.
  */
 import { createPrivateKey } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { ConfigError } from '../core/errors.js';
 import { DEFAULTS } from '../core/defaults.js';
+import { parseJsonInput } from '../core/json-input.js';
 import { secrets } from '../core/secrets.js';
 import { parseDurationSeconds } from './durations.js';
-import { CONFIG_SCHEMA, ENV_PREFIX, SECRET_KEYS, type ConfigPropertySchema } from './schema.js';
+import { readConfigFile } from './read-config.js';
+import { CONFIG_SCHEMA, SECRET_KEYS, type ConfigPropertySchema } from './schema.js';
 import { AUTH_TYPES, type ApiPreference, type AuthConfig, type AuthType, type CustomQuery, type TapConfig } from './types.js';
 
 export const PRODUCTION_LOGIN_URL = 'https://login.salesforce.com';
@@ -30,42 +31,10 @@ function validateSchema(): ValidateFunction {
   return compiled;
 }
 
-/** Reads one `--config` file as a JSON object. */
-export async function readConfigFile(path: string): Promise<Raw> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    throw new ConfigError('TAP_CONFIG_UNREADABLE', `Cannot read the config file ${path}: ${(error as Error).message}`, { cause: error });
-  }
-  if (text.trim() === '') throw new ConfigError('TAP_CONFIG_EMPTY', `The config file ${path} is empty: it must hold a JSON object of settings (see \`tap-salesforce spec\`).`);
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (error) {
-    // The parser's message may quote file content (secrets), so it is not repeated.
-    throw new ConfigError('TAP_CONFIG_INVALID_JSON', `The config file ${path} is not valid JSON.`, { detail: (error as Error).name });
-  }
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
-    throw new ConfigError('TAP_CONFIG_INVALID', `Expected the config file ${path} to hold a JSON object.`);
-  }
-  return raw as Raw;
-}
-
 /** Reads and parses the `--config` file. */
 export async function loadConfigFile(path: string): Promise<{ raw: Raw; config: TapConfig }> {
   const raw = await readConfigFile(path);
   return { raw, config: parseConfig(raw) };
-}
-
-/** Settings from `TAP_SALESFORCE_<SETTING>` env vars (Meltano SDK's `--config ENV`). */
-export function readConfigEnv(env: Record<string, string | undefined>, prefix = ENV_PREFIX): Raw {
-  const raw: Raw = {};
-  for (const key of Object.keys(CONFIG_SCHEMA.properties)) {
-    const value = env[`${prefix}${key.toUpperCase()}`];
-    if (value !== undefined) raw[key] = value;
-  }
-  return raw;
 }
 
 function isUnset(value: unknown): boolean {
@@ -103,9 +72,11 @@ function coerceStrings(flat: Raw): void {
       else if (FALSE_WORDS.has(lower)) flat[key] = false;
     } else if ((prop.type === 'array' && text.startsWith('[')) || (prop.type === 'object' && text.startsWith('{'))) {
       try {
-        flat[key] = JSON.parse(text);
-      } catch {
-        // Left as a string: the schema check reports the field with what it expects.
+        flat[key] = parseJsonInput(text, { kind: 'config', label: `the setting \`${key}\`` });
+      } catch (error) {
+        // Too deep or too large is refused; bad JSON is left as a string: the schema check
+        // reports the field with what it expects.
+        if (!(error instanceof ConfigError) || error.code !== 'TAP_CONFIG_INVALID_JSON') throw error;
       }
     } else if (prop.type === 'array' && text.includes(',')) {
       flat[key] = text.split(',').map((s) => s.trim()).filter((s) => s !== '');

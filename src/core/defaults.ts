@@ -45,6 +45,13 @@ export const DEFAULTS = {
   retryMaxMs: 60_000,
   /** Re-login before Salesforce's default 2-hour session timeout would bite. */
   sessionMaxAgeMs: 90 * 60_000,
+  /**
+   * JSON inputs (src/core/json-input.ts): the most bytes a config, catalog or state may hold (a
+   * 10,000-object catalog is about 100 MiB), and the deepest nesting any of them may have (real
+   * ones stay under 12 levels; unbounded depth overflows the stack of recursive validators).
+   */
+  jsonInputMaxBytes: { config: 1024 * 1024, catalog: 256 * 1024 * 1024, state: 64 * 1024 * 1024 },
+  jsonInputMaxDepth: 64,
 } as const;
 
 export type Defaults = typeof DEFAULTS;
