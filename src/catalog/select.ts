@@ -35,11 +35,18 @@ export function resolveSelection(choices: StreamChoice[], definitions: StreamDef
       method = 'FULL_TABLE';
       replicationKey = undefined;
     }
+    if (method === 'LOG_BASED') {
+      // Change events re-read rows by Id and fall back to SystemModstamp windows: both need the object itself.
+      if (definition.query || !definition.validReplicationKeys.includes('SystemModstamp')) {
+        throw new ConfigError('TAP_CATALOG_BAD_REPLICATION_METHOD', `Stream ${choice.name} cannot be read through change events (LOG_BASED): it needs an object with SystemModstamp, not a custom query.`);
+      }
+      replicationKey = 'SystemModstamp';
+    }
     const wanted = new Set(choice.fields ?? definition.fields.map((f) => f.name));
     for (const key of definition.keyProperties) wanted.add(key);
-    if (method === 'INCREMENTAL' && replicationKey) wanted.add(replicationKey);
+    if (method !== 'FULL_TABLE' && replicationKey) wanted.add(replicationKey);
     const fields = definition.fields.map((f) => f.name).filter((f) => wanted.has(f));
-    return { definition, fields, method, ...(method === 'INCREMENTAL' && replicationKey ? { replicationKey } : {}) };
+    return { definition, fields, method, ...(method !== 'FULL_TABLE' && replicationKey ? { replicationKey } : {}) };
   });
 }
 

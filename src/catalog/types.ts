@@ -63,7 +63,8 @@ export interface StreamDefinition {
   schema: JsonSchema;
 }
 
-export type ReplicationMethod = 'FULL_TABLE' | 'INCREMENTAL';
+/** LOG_BASED: Change Data Capture events through the Pub/Sub API, SystemModstamp as the fallback cursor. */
+export type ReplicationMethod = 'FULL_TABLE' | 'INCREMENTAL' | 'LOG_BASED';
 
 /** One stream as a catalog selects it for a read. */
 export interface SelectedStream {

@@ -17,7 +17,7 @@ export type Invocation =
   | { protocol: 'singer'; command: 'version'; debug: boolean }
   | { protocol: 'singer'; command: 'help'; debug: boolean }
   | { protocol: 'singer'; command: 'check' | 'discover'; configSources: string[]; debug: boolean }
-  | { protocol: 'singer'; command: 'read'; configSources: string[]; catalogPath?: string; statePath?: string; debug: boolean }
+  | { protocol: 'singer'; command: 'read'; configSources: string[]; catalogPath?: string; statePath?: string; follow?: boolean; debug: boolean }
   | { protocol: 'singer'; command: 'auth-login'; login: AuthLoginArguments; debug: boolean };
 
 /** `auth login` flags: the command's options, and whether to open a browser. The client secret may also come from TAP_SALESFORCE_CLIENT_SECRET. */
@@ -40,7 +40,7 @@ export const USAGE = `Usage:
             tap-salesforce discover --config CONFIG
             tap-salesforce read     --config CONFIG --catalog CATALOG [--state STATE]
   Singer:   tap-salesforce --config CONFIG [--config CONFIG2|ENV] [--discover]
-                           [--catalog CATALOG | --properties CATALOG] [--state STATE]
+                           [--catalog CATALOG | --properties CATALOG] [--state STATE] [--follow]
             tap-salesforce --config CONFIG --test
             tap-salesforce --about [--format json|markdown]
             tap-salesforce --version
@@ -49,6 +49,7 @@ export const USAGE = `Usage:
                            [--config-out FILE] [--force] [--no-browser] [--timeout SECONDS]
   Options:  --debug  log at debug level and show redacted stack traces
             --quiet  no progress display; only warnings and errors on stderr
+            --follow change event (LOG_BASED) streams keep streaming until interrupted
 `;
 
 function argumentError(message: string): ConfigError {
@@ -118,6 +119,7 @@ function parseSinger(argv: string[]): Invocation {
     .option('help', { type: 'boolean', alias: 'h' })
     .option('debug', { type: 'boolean', default: false })
     .option('quiet', { type: 'boolean' })
+    .option('follow', { type: 'boolean' })
     .parseSync();
   const debug = args.debug === true;
   if (args._.length > 0) throw argumentError(`Unexpected argument \`${String(args._[0])}\``);
@@ -138,6 +140,8 @@ function parseSinger(argv: string[]): Invocation {
   if (catalogPath !== undefined) invocation.catalogPath = catalogPath;
   const statePath = single(args.state, 'state');
   if (statePath !== undefined) invocation.statePath = statePath;
+  // Change event streams keep streaming until interrupted.
+  if (args.follow) invocation.follow = true;
   return invocation;
 }
 

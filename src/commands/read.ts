@@ -26,6 +26,7 @@ import type { Progress } from '../io/progress.js';
 import type { StreamBookmark, SyncEvent } from '../sync/events.js';
 import { createBulkReader, createRestReader, streamCondition, type ReaderSettings } from '../sync/readers.js';
 import { runSync, type SyncPlanHooks } from '../sync/run-sync.js';
+import { openChangeEvents } from './change-events.js';
 import { describeOptions, discoverDefinitions } from './discover.js';
 import type { CommandContext, ReadCommandOptions } from './context.js';
 
@@ -98,7 +99,8 @@ function followProgress(progress: Progress, event: SyncEvent): void {
 
 export async function runRead(ctx: CommandContext, options: ReadCommandOptions): Promise<number> {
   const client = await ctx.client();
-  const streams = await selectStreams(ctx, client, options.catalogPath);
+  const cdc = openChangeEvents(ctx, client, await selectStreams(ctx, client, options.catalogPath), options.follow === true);
+  const streams = cdc.streams;
   const bookmarks = await loadBookmarks(ctx, options.statePath);
   const config = ctx.config;
   // Whole seconds: SOQL datetime literals have no milliseconds, and windows must tile exactly.
@@ -119,7 +121,7 @@ export async function runRead(ctx: CommandContext, options: ReadCommandOptions):
     envelope: (stream) => encoder.envelope(stream),
   };
   const hooks: SyncPlanHooks = {
-    planWindows: async (stream, bookmark) => {
+    planWindows: async (stream, bookmark, until) => {
       const value = bookmark?.replicationKey === stream.replicationKey ? bookmark?.value : undefined;
       const earliest = value || config.startDate ? undefined : await earliestValue(client, stream, ctx);
       return planWindows({
@@ -128,7 +130,7 @@ export async function runRead(ctx: CommandContext, options: ReadCommandOptions):
         ...(earliest ? { earliest } : {}),
         ...(config.endDate ? { endDate: config.endDate } : {}),
         lookbackSeconds: config.lookbackSeconds,
-        syncStart,
+        syncStart: until,
         windowSeconds: config.windowSeconds,
       });
     },
@@ -164,10 +166,12 @@ export async function runRead(ctx: CommandContext, options: ReadCommandOptions):
     bookmarks,
     read: { bulk: createBulkReader(client, settings, jobs), rest: createRestReader(client, settings) },
     hooks,
-    streamConcurrency: config.streamConcurrency,
+    // Followed change event streams never end: each needs a slot of its own.
+    streamConcurrency: options.follow ? Math.max(config.streamConcurrency, streams.length) : config.streamConcurrency,
     api: config.api,
     signal: ctx.signal,
     syncStart,
+    changeEvents: cdc.settings,
   });
   let failedStreams = 0;
   const counts = new Map<string, number>();
@@ -180,6 +184,7 @@ export async function runRead(ctx: CommandContext, options: ReadCommandOptions):
       if (lines !== undefined) await ctx.out.write(lines);
     }
   } finally {
+    cdc.close();
     const aborted = await jobs.abortAll(client);
     if (aborted > 0) ctx.logger.warn(`Aborted ${aborted} Bulk API 2.0 job(s) this run had started.`);
     await ctx.out.flush();

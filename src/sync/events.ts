@@ -16,6 +16,12 @@ export interface StreamBookmark {
   value?: string;
   /** Full-table streams: the last full pass finished. */
   complete?: boolean;
+  /**
+   * LOG_BASED streams: the last processed change event's replay id (base64; empty: a position
+   * taken before the topic had any event). `value` then is the SystemModstamp the query-based
+   * catch-up starts from when the replay id can no longer be used.
+   */
+  replayId?: string;
 }
 
 /**

@@ -14,6 +14,7 @@ import type { SelectedStream } from '../catalog/types.js';
 import { EventChannel } from './event-channel.js';
 import type { RecordBatch, StreamBookmark, SyncEvent } from './events.js';
 import { buildReadPlan, type ReadPlan } from './read-plan.js';
+import { readChangeEvents, type ChangeEventSettings } from './change-events/read-change-events.js';
 
 /** A half-open range on the replication key: `start <= key < end`, ISO-8601 UTC. */
 export interface SyncWindow {
@@ -75,6 +76,8 @@ export interface RunSyncOptions {
   signal: AbortSignal;
   /** The moment the sync started; no window ends later. */
   syncStart?: Date;
+  /** How LOG_BASED streams read change events (absent: such streams fail). */
+  changeEvents?: ChangeEventSettings | undefined;
 }
 
 /** Failures no other stream can get past. */
@@ -144,6 +147,14 @@ export function runSync(options: RunSyncOptions): AsyncIterable<SyncEvent> {
   return channel;
 }
 
+/** The stream narrowed to some Ids (ids come from change events: checked before they reach SOQL). */
+function withIdFilter(stream: SelectedStream, ids: string[]): SelectedStream {
+  if (!ids.every((id) => /^[a-zA-Z0-9]{15,18}$/.test(id))) throw new TapError('TAP_PUBSUB_BAD_RECORD_ID', 'A change event named a record id that is not a Salesforce id.', { kind: 'salesforce' });
+  const byId = `Id IN (${ids.map((id) => `'${id}'`).join(', ')})`;
+  const filter = stream.definition.filter ? `(${stream.definition.filter}) AND ${byId}` : byId;
+  return { ...stream, definition: { ...stream.definition, filter } };
+}
+
 function interruption(): TapError {
   return new TapError('TAP_INTERRUPTED', 'The sync was interrupted; the last STATE emitted is where the next run resumes.', { kind: 'interrupted' });
 }
@@ -180,7 +191,7 @@ async function syncStream(stream: SelectedStream, bookmark: StreamBookmark | und
     await ctx.emit({ kind: 'estimate', stream: name, rows });
   };
   let estimated = 0;
-  const readWindow = async (window: SyncWindow | undefined): Promise<void> => {
+  const readWindow = async (window: SyncWindow | undefined, carry: Partial<StreamBookmark> = {}): Promise<void> => {
     for (;;) {
       await ctx.hooks.checkQuota();
       try {
@@ -200,7 +211,7 @@ async function syncStream(stream: SelectedStream, bookmark: StreamBookmark | und
         }
         estimated += windowEstimate;
         // The window's records are all out: checkpoint its end.
-        if (window) await ctx.emit({ kind: 'state', stream: name, bookmark: { replicationKey: stream.replicationKey, value: window.end } });
+        if (window) await ctx.emit({ kind: 'state', stream: name, bookmark: { replicationKey: stream.replicationKey, value: window.end, ...carry } });
         return;
       } catch (thrown) {
         if (ctx.signal.aborted) throw thrown;
@@ -215,8 +226,8 @@ async function syncStream(stream: SelectedStream, bookmark: StreamBookmark | und
           const halves = ctx.hooks.splitWindow(window);
           if (halves) {
             await ctx.emit({ kind: 'log', level: 'warn', message: `${name}: window ${window.start} – ${window.end} failed (${error.code}); retrying it in two halves` });
-            await readWindow(halves[0]);
-            await readWindow(halves[1]);
+            await readWindow(halves[0], carry);
+            await readWindow(halves[1], carry);
             return;
           }
         }
@@ -224,6 +235,31 @@ async function syncStream(stream: SelectedStream, bookmark: StreamBookmark | und
       }
     }
   };
+
+  if (stream.method === 'LOG_BASED') {
+    if (!ctx.changeEvents) throw new TapError('TAP_CDC_UNAVAILABLE', `${name}: change events cannot be read in this run.`, { kind: 'config' });
+    await readChangeEvents(
+      {
+        stream,
+        bookmark,
+        signal: ctx.signal,
+        emit: ctx.emit,
+        planWindows: async (from, until) => ctx.hooks.planWindows(stream, from, until),
+        readWindow,
+        reread: async (ids) => {
+          let count = 0;
+          const request: ReadRequest = { stream: withIdFilter(stream, ids), plan, api: 'rest', signal: ctx.signal, onEstimate: () => undefined };
+          for await (const batch of ctx.read.rest(request)) {
+            count += batch.count;
+            if (batch.count > 0) await ctx.emit({ kind: 'records', stream: name, batch });
+          }
+          return count;
+        },
+      },
+      ctx.changeEvents,
+    );
+    return;
+  }
 
   if (stream.method === 'INCREMENTAL' && stream.replicationKey) {
     const windows = await ctx.hooks.planWindows(stream, bookmark, ctx.syncStart);

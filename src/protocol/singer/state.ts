@@ -24,6 +24,7 @@ export function bookmarkFromBlob(stream: string, blob: unknown, where: string): 
     bookmark.replicationKey = key;
     bookmark.value = value;
   }
+  if (typeof b.replay_id === 'string') bookmark.replayId = b.replay_id;
   return bookmark;
 }
 
@@ -41,8 +42,10 @@ export function parseSingerState(raw: unknown): Map<string, StreamBookmark> {
 
 /** One stream's bookmark as singer-io, Meltano SDK tooling and this tap all read it. */
 export function encodeSingerBookmark(bookmark: StreamBookmark): Record<string, unknown> {
+  const replay = bookmark.replayId !== undefined ? { replay_id: bookmark.replayId } : {};
   if (bookmark.replicationKey && bookmark.value) {
-    return { [bookmark.replicationKey]: bookmark.value, replication_key: bookmark.replicationKey, replication_key_value: bookmark.value };
+    return { [bookmark.replicationKey]: bookmark.value, replication_key: bookmark.replicationKey, replication_key_value: bookmark.value, ...replay };
   }
+  if (bookmark.replayId !== undefined) return replay;
   return bookmark.complete ? { complete: true } : {};
 }
