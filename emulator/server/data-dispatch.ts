@@ -1,16 +1,9 @@
 import { OrgError } from '../org/types.js';
 import { notFound, sfError, type Reply } from './reply.js';
 import { resolveRoute, type ResolvedRoute } from './routes.js';
-import { header, type DataDispatch, type RequestContext } from './state.js';
+import { bearerToken, type DataDispatch, type RequestContext } from './state.js';
 
 export const SESSION_EXPIRED = (): Reply => sfError(401, 'INVALID_SESSION_ID', 'Session expired or invalid');
-
-/** `Authorization: Bearer <token>` or the older `OAuth <token>`. */
-export function bearerToken(ctx: RequestContext): string | undefined {
-  const auth = header(ctx, 'authorization');
-  const match = auth ? /^(?:Bearer|OAuth)\s+(\S+)$/i.exec(auth) : null;
-  return match?.[1];
-}
 
 /** Runs a handler, turning the org's errors into the REST error envelope. */
 export async function runHandler(ctx: RequestContext, route: ResolvedRoute): Promise<Reply> {

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { bearerToken, dispatchData, runDataRequest, runHandler, SESSION_EXPIRED } from './data-dispatch.js';
+import { dispatchData, runDataRequest, runHandler, SESSION_EXPIRED } from './data-dispatch.js';
 import type { ActiveFault } from './faults.js';
 import { redactHeaders, redactQuery, type HostKind } from './journal.js';
 import { jsonReply, sfError, type Reply } from './reply.js';
@@ -9,7 +9,7 @@ import { resolveRoute } from './routes.js';
 import { requestFormat } from './bulk1/routes.js';
 import { asyncError } from './bulk1/wire.js';
 import { sendReply } from './send-reply.js';
-import { header, type EmulatorState, type RequestContext } from './state.js';
+import { bearerToken, header, type EmulatorState, type RequestContext } from './state.js';
 
 /** Bodies above this are refused: nothing the emulator serves takes more. */
 const MAX_BODY_BYTES = 64 * 1024 * 1024;

@@ -80,3 +80,10 @@ export function header(ctx: RequestContext, name: string): string | undefined {
   const value = ctx.headers[name.toLowerCase()];
   return Array.isArray(value) ? value.join(', ') : value;
 }
+
+/** `Authorization: Bearer <token>` or the older `OAuth <token>`. */
+export function bearerToken(ctx: RequestContext): string | undefined {
+  const auth = header(ctx, 'authorization');
+  const match = auth ? /^(?:Bearer|OAuth)\s+(\S+)$/i.exec(auth) : null;
+  return match?.[1];
+}

@@ -2,10 +2,9 @@
  * `GET /services/oauth2/userinfo` with a bearer token: who the session belongs to, with the
  * 18-character `organization_id` a Pub/Sub API client sends as its `tenantid`.
  */
-import { bearerToken } from './data-dispatch.js';
 import { toId18 } from './ids.js';
 import { jsonReply, type Reply } from './reply.js';
-import type { RequestContext } from './state.js';
+import { bearerToken, type RequestContext } from './state.js';
 
 export function handleUserInfo(ctx: RequestContext): Reply {
   const token = bearerToken(ctx);

@@ -8,17 +8,24 @@
 import yargs from 'yargs';
 import type { AuthLoginOptions } from '../commands/auth-login.js';
 import { ConfigError } from '../core/errors.js';
+import type { ConfigSource, ProtocolAdapter } from '../protocol/adapter.js';
+import { airbyteProtocol } from '../protocol/airbyte/adapter.js';
+import { singerProtocol } from '../protocol/singer/adapter.js';
 
-export type Invocation =
-  | { protocol: 'airbyte'; command: 'spec'; debug: boolean }
-  | { protocol: 'airbyte'; command: 'check' | 'discover'; configPath: string; debug: boolean }
-  | { protocol: 'airbyte'; command: 'read'; configPath: string; catalogPath: string; statePath?: string; debug: boolean }
-  | { protocol: 'singer'; command: 'about'; format: 'json' | 'markdown'; debug: boolean }
-  | { protocol: 'singer'; command: 'version'; debug: boolean }
-  | { protocol: 'singer'; command: 'help'; debug: boolean }
-  | { protocol: 'singer'; command: 'check' | 'discover'; configSources: string[]; debug: boolean }
-  | { protocol: 'singer'; command: 'read'; configSources: string[]; catalogPath?: string; statePath?: string; follow?: boolean; debug: boolean }
-  | { protocol: 'singer'; command: 'auth-login'; login: AuthLoginArguments; debug: boolean };
+/** Every invocation: the protocol its output speaks, and whether to log at debug level. */
+interface Base {
+  protocol: ProtocolAdapter;
+  debug: boolean;
+}
+
+export type Invocation = Base &
+  (
+    | { command: 'spec' | 'version' | 'help' }
+    | { command: 'about'; format: 'json' | 'markdown' }
+    | { command: 'check' | 'discover'; configSources: ConfigSource[] }
+    | { command: 'read'; configSources: ConfigSource[]; catalogPath?: string; statePath?: string; follow?: boolean }
+    | { command: 'auth-login'; login: AuthLoginArguments }
+  );
 
 /** `auth login` flags: the command's options, and whether to open a browser. The client secret may also come from TAP_SALESFORCE_CLIENT_SECRET. */
 export interface AuthLoginArguments extends AuthLoginOptions {
@@ -33,6 +40,16 @@ export const DEFAULT_CALLBACK_PORT = 8976;
 export const DEFAULT_SCOPES = 'api refresh_token';
 
 export const AIRBYTE_COMMANDS = ['spec', 'check', 'discover', 'read'] as const;
+
+/**
+ * The protocol of a command line, known before it is parsed so that even an argument error is
+ * reported in it: a command word speaks Airbyte, flags speak Singer, `auth login` is a tool
+ * that writes nothing on stdout.
+ */
+export function chooseProtocol(argv: readonly string[]): ProtocolAdapter {
+  const first = argv[0];
+  return first !== undefined && first !== 'auth' && !first.startsWith('-') ? airbyteProtocol : singerProtocol;
+}
 
 export const USAGE = `Usage:
   Airbyte:  tap-salesforce spec
@@ -95,14 +112,15 @@ function parseAirbyte(command: (typeof AIRBYTE_COMMANDS)[number], rest: string[]
     .parseSync();
   if (args._.length > 0) throw argumentError(`Unexpected argument \`${String(args._[0])}\``);
   const debug = args.debug === true;
-  if (command === 'spec') return { protocol: 'airbyte', command, debug };
-  const configPath = required(args.config, 'config', command);
-  if (command === 'check' || command === 'discover') return { protocol: 'airbyte', command, configPath, debug };
+  const protocol = airbyteProtocol;
+  if (command === 'spec') return { protocol, command, debug };
+  const configSources = protocol.configSources([required(args.config, 'config', command)]);
+  if (command === 'check' || command === 'discover') return { protocol, command, configSources, debug };
   const catalogPath = required(args.catalog, 'catalog', command);
   const statePath = single(args.state, 'state');
   return statePath === undefined
-    ? { protocol: 'airbyte', command, configPath, catalogPath, debug }
-    : { protocol: 'airbyte', command, configPath, catalogPath, statePath, debug };
+    ? { protocol, command, configSources, catalogPath, debug }
+    : { protocol, command, configSources, catalogPath, statePath, debug };
 }
 
 function parseSinger(argv: string[]): Invocation {
@@ -122,20 +140,22 @@ function parseSinger(argv: string[]): Invocation {
     .option('follow', { type: 'boolean' })
     .parseSync();
   const debug = args.debug === true;
+  const protocol = singerProtocol;
   if (args._.length > 0) throw argumentError(`Unexpected argument \`${String(args._[0])}\``);
-  if (args.help) return { protocol: 'singer', command: 'help', debug };
-  if (args.version) return { protocol: 'singer', command: 'version', debug };
-  if (args.about) return { protocol: 'singer', command: 'about', format: args.format === 'json' ? 'json' : 'markdown', debug };
-  const configSources = (args.config ?? []).map(String).filter((s) => s !== '');
-  if (configSources.length === 0) throw argumentError('--config is required');
-  if (args.test !== undefined) return { protocol: 'singer', command: 'check', configSources, debug };
+  if (args.help) return { protocol, command: 'help', debug };
+  if (args.version) return { protocol, command: 'version', debug };
+  if (args.about) return { protocol, command: 'about', format: args.format === 'json' ? 'json' : 'markdown', debug };
+  const configValues = (args.config ?? []).map(String).filter((s) => s !== '');
+  if (configValues.length === 0) throw argumentError('--config is required');
+  const configSources = protocol.configSources(configValues);
+  if (args.test !== undefined) return { protocol, command: 'check', configSources, debug };
   const catalog = single(args.catalog, 'catalog');
   const properties = single(args.properties, 'properties');
   if (catalog !== undefined && properties !== undefined && catalog !== properties) {
     throw argumentError('Give either --catalog or --properties, not both');
   }
-  if (args.discover) return { protocol: 'singer', command: 'discover', configSources, debug };
-  const invocation: Invocation = { protocol: 'singer', command: 'read', configSources, debug };
+  if (args.discover) return { protocol, command: 'discover', configSources, debug };
+  const invocation: Invocation = { protocol, command: 'read', configSources, debug };
   const catalogPath = catalog ?? properties;
   if (catalogPath !== undefined) invocation.catalogPath = catalogPath;
   const statePath = single(args.state, 'state');
@@ -185,7 +205,7 @@ function parseAuthLogin(rest: string[]): Invocation {
   if (secret !== undefined) login.clientSecret = secret;
   const loginUrl = single(args['login-url'], 'login-url', 'URL');
   if (loginUrl !== undefined) login.loginUrl = loginUrl;
-  return { protocol: 'singer', command: 'auth-login', login, debug: args.debug === true };
+  return { protocol: singerProtocol, command: 'auth-login', login, debug: args.debug === true };
 }
 
 /** `--config -` reads stdin; yargs takes a lone `-` for a positional, so it is joined to its flag. */

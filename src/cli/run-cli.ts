@@ -19,15 +19,14 @@ import type { TapConfig } from '../config/types.js';
 import { StreamLineWriter, type MessageWriter } from '../io/line-writer.js';
 import { createLogger, parseLogLevel, type Logger } from '../io/logger.js';
 import { createProgress, type Progress, type ProgressMode } from '../io/progress.js';
-import { buildRequestTimer, encodeMetric } from '../protocol/singer/metrics.js';
-import { buildConnectionStatusMessage, buildConnectorConfigMessage, buildTapErrorTraceMessage } from '../protocol/airbyte/messages.js';
+import type { ConfigSource, ProtocolAdapter } from '../protocol/adapter.js';
 import type { ConnectedClient } from '../salesforce/http/connect-client.js';
 import type { ProxySettings } from '../salesforce/http/send-request.js';
 import type { SalesforceClient } from '../salesforce/client.js';
 import { buildAbout, renderAboutMarkdown } from '../commands/about.js';
-import type { CommandContext, Protocol } from '../commands/context.js';
+import type { CommandContext } from '../commands/context.js';
 import { runSpec } from '../commands/spec.js';
-import { parseArgs, USAGE, type AuthLoginArguments, type Invocation } from './parse-args.js';
+import { chooseProtocol, parseArgs, USAGE, type AuthLoginArguments, type Invocation } from './parse-args.js';
 
 export interface CliEnvironment {
   stdout: Writable;
@@ -65,29 +64,32 @@ export function proxyFromEnv(env: CliEnvironment['env']): ProxySettings | undefi
   return proxy.httpProxy || proxy.httpsProxy ? proxy : undefined;
 }
 
-async function loadSingerConfig(sources: string[], env: CliEnvironment): Promise<Raw> {
+/** The config of a run: its sources merged in order, later keys winning. */
+async function loadConfig(sources: readonly ConfigSource[], env: CliEnvironment): Promise<Raw> {
   let merged: Raw = {};
   for (const source of sources) {
-    const raw = source === 'ENV' ? readConfigEnv(env.env) : await readConfigFile(source, env.stdin?.());
+    const raw = source.kind === 'env' ? readConfigEnv(env.env) : source.kind === 'stdin' ? await readConfigFile('-', env.stdin?.()) : await readConfigFile(source.path);
     merged = { ...merged, ...raw };
   }
   return merged;
 }
 
-function createPersistHook(invocation: Invocation, raw: { current: Raw }, out: MessageWriter, logger: Logger, config: TapConfig) {
+type ConfiguredInvocation = Extract<Invocation, { configSources: ConfigSource[] }>;
+
+function createPersistHook(invocation: ConfiguredInvocation, raw: { current: Raw }, out: MessageWriter, logger: Logger, config: TapConfig) {
   return async (changes: Raw): Promise<void> => {
     raw.current = mergeConfigChanges(raw.current, changes);
     for (const value of Object.values(changes)) if (typeof value === 'string') secrets.register(value);
-    if (invocation.protocol === 'airbyte') {
-      await out.writeMessage(buildConnectorConfigMessage(raw.current));
+    const update = invocation.protocol.encodeConfigUpdate(raw.current);
+    if (update !== undefined) {
+      await out.write(update);
       logger.info(`Sent the updated config (${Object.keys(changes).join(', ')}) to the platform.`);
       return;
     }
-    if (invocation.command === 'about' || invocation.command === 'version' || invocation.command === 'help' || invocation.command === 'auth-login') return;
-    const files = invocation.configSources.filter((s) => s !== 'ENV' && s !== '-');
+    const files = invocation.configSources.flatMap((s) => (s.kind === 'file' ? [s.path] : []));
     if (!config.persistRotatedRefreshToken) {
       logger.warn('Salesforce rotated the refresh token; `persist_rotated_refresh_token` is off, so the config file keeps the old one and the next run may fail to log in.');
-    } else if (invocation.configSources.length === 1 && invocation.configSources[0] === '-') {
+    } else if (invocation.configSources.length === 1 && invocation.configSources[0]!.kind === 'stdin') {
       logger.warn('Salesforce rotated the refresh token, but the config came from stdin; it is not saved. Keep the config in a file to have it saved.');
     } else if (files.length !== 1 || invocation.configSources.length !== 1) {
       logger.warn('Salesforce rotated the refresh token, but the config comes from several sources; it is not saved. Keep the config in one file to have it saved.');
@@ -99,7 +101,7 @@ function createPersistHook(invocation: Invocation, raw: { current: Raw }, out: M
 }
 
 async function runWithConfig(
-  invocation: Exclude<Invocation, { command: 'spec' | 'about' | 'version' | 'help' | 'auth-login' }>,
+  invocation: ConfiguredInvocation,
   rawConfig: Raw,
   env: CliEnvironment,
   out: MessageWriter,
@@ -111,8 +113,9 @@ async function runWithConfig(
   const raw = { current: rawConfig };
   const persistConfig = createPersistHook(invocation, raw, out, logger, config);
   let connected: Promise<ConnectedClient> | undefined;
+  const requestLog = invocation.protocol.encodeRequestLog;
   const ctx: CommandContext = {
-    protocol: invocation.protocol as Protocol,
+    protocol: invocation.protocol,
     config,
     out,
     logger,
@@ -135,7 +138,7 @@ async function runWithConfig(
         // The path only: query strings carry SOQL with customer values.
         onRetry: ({ attempt, delayMs, reason, url }) => logger.warn(`${new URL(url).pathname} failed (${reason}); retry ${attempt} in ${delayMs} ms.`),
         // Singer METRIC timers, as singer-python taps log them for Meltano.
-        ...(invocation.protocol === 'singer' ? { onRequest: (request: Parameters<typeof buildRequestTimer>[0]) => logger.info(encodeMetric(buildRequestTimer(request))) } : {}),
+        ...(requestLog ? { onRequest: (request: Parameters<typeof requestLog>[0]) => logger.info(requestLog(request)) } : {}),
       }));
       return (await connected).client;
     },
@@ -161,15 +164,13 @@ async function runWithConfig(
   }
 }
 
-function reportError(error: TapError, protocol: Protocol, out: MessageWriter | undefined, logger: Logger, debug: boolean): Promise<void> | undefined {
+function reportError(error: TapError, protocol: ProtocolAdapter, out: MessageWriter, logger: Logger, debug: boolean): Promise<void> | undefined {
   const withStack = debug || error.kind === 'internal';
   logger.error(`${error.message} [${error.code}]`);
   if (error.detail !== undefined) logger.debug(`Detail: ${error.detail}`);
   if (withStack) logger.error(secrets.describeError(error, true));
-  if (protocol === 'airbyte' && out && error.kind !== 'output_closed') {
-    return out.writeMessage(buildTapErrorTraceMessage(error, { withStack }));
-  }
-  return undefined;
+  const trace = error.kind === 'output_closed' ? undefined : protocol.encodeErrorTrace(error, { withStack });
+  return trace === undefined ? undefined : out.write(trace);
 }
 
 /** Runs one invocation; resolves to the exit code. Never throws. */
@@ -188,7 +189,7 @@ export async function runCli(argv: string[], env: CliEnvironment): Promise<numbe
   });
   env.signal.addEventListener('abort', () => logger.warn(`Received ${env.signal.reason instanceof Error ? env.signal.reason.message : 'a signal'}; stopping.`), { once: true });
   const out = new StreamLineWriter(env.stdout);
-  const protocol: Protocol = argv[0] !== undefined && !argv[0].startsWith('-') ? 'airbyte' : 'singer';
+  const protocol = chooseProtocol(argv);
   let invocation: Invocation | undefined;
   let exitCode: number;
   try {
@@ -281,14 +282,15 @@ async function dispatch(invocation: Invocation, env: CliEnvironment, out: Messag
   }
   let rawConfig: Raw;
   try {
-    rawConfig = invocation.protocol === 'airbyte' ? await readConfigFile(invocation.configPath, env.stdin?.()) : await loadSingerConfig(invocation.configSources, env);
-    if (invocation.command === 'check' && invocation.protocol === 'airbyte') parseConfig(rawConfig);
+    rawConfig = await loadConfig(invocation.configSources, env);
+    if (invocation.command === 'check') parseConfig(rawConfig);
   } catch (caught) {
     const error = toTapError(caught);
     // Airbyte check answers a config problem with FAILED and exit 0, like every other user problem.
-    if (invocation.command === 'check' && invocation.protocol === 'airbyte' && error.kind === 'config') {
+    const status = invocation.command === 'check' && error.kind === 'config' ? invocation.protocol.encodeConnectionStatus('FAILED', error.message) : undefined;
+    if (status !== undefined) {
       logger.error(`${error.message} [${error.code}]`);
-      await out.writeMessage(buildConnectionStatusMessage('FAILED', error.message));
+      await out.write(status);
       return 0;
     }
     throw error;

@@ -10,7 +10,8 @@ import type { AddressInfo } from 'node:net';
 import { ConfigError, TapError } from '../core/errors.js';
 import { secrets } from '../core/secrets.js';
 import { writeConfigFileAtomic } from '../config/persist-config.js';
-import { PRODUCTION_LOGIN_URL, SANDBOX_LOGIN_URL } from '../config/parse-config.js';
+import { PRODUCTION_LOGIN_URL, SANDBOX_LOGIN_URL } from '../config/auth-settings.js';
+import { isLoopback, parseHostUrl } from '../config/values.js';
 import type { RequestFn } from '../salesforce/http/types.js';
 import { buildAuthorizeUrl, createOAuthState, createPkce, exchangeAuthorizationCode } from '../salesforce/auth/web-server-flow.js';
 
@@ -40,23 +41,11 @@ export interface AuthLoginIo {
 
 export const CALLBACK_PATH = '/callback';
 
-function isLoopback(hostname: string): boolean {
-  const host = hostname.replace(/^\[|\]$/g, '');
-  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
-}
-
 /** The login host as an origin: https, or http on loopback (the emulator), as the config allows. */
 function parseLoginUrl(value: string): string {
-  let url: URL;
-  try {
-    url = new URL(value.trim());
-  } catch {
-    throw new ConfigError('TAP_ARGUMENTS_INVALID', `Expected --login-url to be a URL such as https://acme.my.salesforce.com, got \`${value}\``);
-  }
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopback(url.hostname))) {
-    throw new ConfigError('TAP_ARGUMENTS_INVALID', `Expected --login-url to be an https URL (http only for localhost), got \`${value}\``);
-  }
-  return url.origin;
+  const parsed = parseHostUrl('--login-url', value);
+  if ('problem' in parsed) throw new ConfigError('TAP_ARGUMENTS_INVALID', parsed.problem);
+  return parsed.origin;
 }
 
 function parseRedirectUri(value: string): URL {

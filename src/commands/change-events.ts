@@ -5,18 +5,22 @@
  */
 import type { SelectedStream } from '../catalog/types.js';
 import { DEFAULTS } from '../core/defaults.js';
-import { AIRBYTE_DELETED_AT } from '../protocol/airbyte/messages.js';
-import { SINGER_DELETED_AT } from '../protocol/singer/messages.js';
+import { TapError } from '../core/errors.js';
 import type { SalesforceClient } from '../salesforce/client.js';
 import { buildPubSubAuth } from '../salesforce/pubsub/pubsub-auth.js';
 import { PubSubClient } from '../salesforce/pubsub/pubsub-client.js';
-import type { ChangeEventSettings } from '../sync/change-events/read-change-events.js';
+import { createChangeEventsMode } from '../sync/change-events/read-change-events.js';
 import { withDeletedAtProperty } from '../sync/change-events/tombstone-records.js';
+import { BUILT_IN_READ_MODES } from '../sync/modes/built-in.js';
+import type { WindowReader } from '../sync/read-apis.js';
+import type { AnyReadMode } from '../sync/read-modes.js';
+import { buildReadPlan } from '../sync/read-plan.js';
 import type { CommandContext } from './context.js';
 
 export interface ChangeEventsForRead {
   streams: SelectedStream[];
-  settings: ChangeEventSettings | undefined;
+  /** The read modes of the run: change events first when a stream reads them. */
+  modes: readonly AnyReadMode[];
   close(): void;
 }
 
@@ -34,12 +38,19 @@ function applySetting(streams: SelectedStream[], names: string[]): SelectedStrea
   });
 }
 
-export function openChangeEvents(ctx: CommandContext, client: SalesforceClient, selected: SelectedStream[], follow: boolean): ChangeEventsForRead {
-  const deletedAtKey = ctx.protocol === 'airbyte' ? AIRBYTE_DELETED_AT : SINGER_DELETED_AT;
+/** The stream narrowed to some Ids (they come from change events: checked before they reach SOQL). */
+function withIdFilter(stream: SelectedStream, ids: string[]): SelectedStream {
+  if (!ids.every((id) => /^[a-zA-Z0-9]{15,18}$/.test(id))) throw new TapError('TAP_PUBSUB_BAD_RECORD_ID', 'A change event named a record id that is not a Salesforce id.', { kind: 'salesforce' });
+  const byId = `Id IN (${ids.map((id) => `'${id}'`).join(', ')})`;
+  return { ...stream, definition: { ...stream.definition, filter: stream.definition.filter ? `(${stream.definition.filter}) AND ${byId}` : byId } };
+}
+
+export function openChangeEvents(ctx: CommandContext, client: SalesforceClient, selected: SelectedStream[], follow: boolean, restRead: WindowReader): ChangeEventsForRead {
+  const deletedAtKey = ctx.protocol.deletedAtField;
   const streams = applySetting(selected, ctx.config.changeDataCapture).map((s) => (s.method === 'LOG_BASED' ? withDeletedAtProperty(s, deletedAtKey) : s));
   if (!streams.some((s) => s.method === 'LOG_BASED')) {
     if (follow) ctx.logger.warn('--follow applies to change event (LOG_BASED) streams only; none is selected, so the run ends as usual.');
-    return { streams, settings: undefined, close: () => undefined };
+    return { streams, modes: BUILT_IN_READ_MODES, close: () => undefined };
   }
   const pubsub = new PubSubClient({
     endpoint: ctx.config.pubsubUrl,
@@ -49,9 +60,7 @@ export function openChangeEvents(ctx: CommandContext, client: SalesforceClient, 
     backoffMaxMs: DEFAULTS.retryMaxMs,
     log: (message) => ctx.logger.warn(message),
   });
-  return {
-    streams,
-    settings: {
+  const mode = createChangeEventsMode({
       source: pubsub,
       follow,
       idleMs: ctx.config.cdcIdleSeconds * 1000,
@@ -59,8 +68,7 @@ export function openChangeEvents(ctx: CommandContext, client: SalesforceClient, 
       rereadBatchSize: DEFAULTS.cdcRereadBatchSize,
       deletedAtKey,
       skewMs: DEFAULTS.cdcSkewMs,
-      log: (level, message) => ctx.logger.log(level, message),
-    },
-    close: () => pubsub.close(),
-  };
+      reread: (stream, ids, signal) => restRead({ stream: withIdFilter(stream, ids), plan: buildReadPlan(stream), api: 'rest', signal, onEstimate: () => undefined }),
+  });
+  return { streams, modes: [mode, ...BUILT_IN_READ_MODES], close: () => pubsub.close() };
 }

@@ -5,7 +5,6 @@
  * faults of the tap itself are thrown, so the top level reports a TRACE and exits non-zero.
  */
 import { TapError, toTapError } from '../core/errors.js';
-import { buildConnectionStatusMessage } from '../protocol/airbyte/messages.js';
 import type { CommandContext } from './context.js';
 
 interface DescribeGlobal {
@@ -63,15 +62,17 @@ export async function runCheck(ctx: CommandContext): Promise<number> {
     const result = await checkConnection(ctx);
     const message = describeCheckSuccess(result);
     ctx.logger.info(message);
-    if (ctx.protocol === 'airbyte') await ctx.out.writeMessage(buildConnectionStatusMessage('SUCCEEDED', message));
+    const status = ctx.protocol.encodeConnectionStatus('SUCCEEDED', message);
+    if (status !== undefined) await ctx.out.write(status);
     return 0;
   } catch (caught) {
     const error = toTapError(caught);
     if (!isUserProblem(error)) throw error;
     const message = describeCheckFailure(error);
     ctx.logger.error(`Connection check failed [${error.code}]: ${message}`);
-    if (ctx.protocol === 'airbyte') {
-      await ctx.out.writeMessage(buildConnectionStatusMessage('FAILED', message));
+    const status = ctx.protocol.encodeConnectionStatus('FAILED', message);
+    if (status !== undefined) {
+      await ctx.out.write(status);
       return 0;
     }
     return error.exitCode;

@@ -8,12 +8,12 @@ import type { TapConfig } from '../config/types.js';
 import type { MessageWriter } from '../io/line-writer.js';
 import type { Logger } from '../io/logger.js';
 import type { Progress } from '../io/progress.js';
+import type { ProtocolAdapter } from '../protocol/adapter.js';
 import type { SalesforceClient } from '../salesforce/client.js';
 
-export type Protocol = 'airbyte' | 'singer';
-
 export interface CommandContext {
-  protocol: Protocol;
+  /** The output protocol: parsers of catalogs and states, and the encoders of every message. */
+  protocol: ProtocolAdapter;
   config: TapConfig;
   /**
    * The authenticated client, created on the first call (the login happens then) and shared by

@@ -5,9 +5,6 @@ import { buildCustomQueryStreams } from '../catalog/custom-query.js';
 import { describeObjects, discoverStreams, type DiscoverOptions } from '../catalog/discover.js';
 import type { StreamDefinition } from '../catalog/types.js';
 import { buildStreamFilter } from '../config/stream-filter.js';
-import { buildCatalogMessage } from '../protocol/airbyte/messages.js';
-import { encodeAirbyteStreams } from '../protocol/airbyte/catalog.js';
-import { encodeSingerCatalog } from '../protocol/singer/catalog.js';
 import type { CommandContext } from './context.js';
 
 /** How this run describes objects: its concurrency, log and signal, and which objects it keeps. */
@@ -29,7 +26,6 @@ export async function discoverDefinitions(ctx: CommandContext): Promise<StreamDe
 
 export async function runDiscover(ctx: CommandContext): Promise<void> {
   const definitions = await discoverDefinitions(ctx);
-  if (ctx.protocol === 'airbyte') await ctx.out.writeMessage(buildCatalogMessage({ streams: encodeAirbyteStreams(definitions) }));
-  else await ctx.out.writeMessage(encodeSingerCatalog(definitions));
+  await ctx.out.write(ctx.protocol.encodeCatalog(definitions));
   await ctx.out.flush();
 }

@@ -9,23 +9,18 @@ import { buildStreamDefinition } from '../catalog/build-stream.js';
 import { buildCustomQueryStreams } from '../catalog/custom-query.js';
 import { resolveSelection, selectAll, type StreamChoice } from '../catalog/select.js';
 import type { SelectedStream, StreamDefinition } from '../catalog/types.js';
-import { ConfigError, EXIT_PARTIAL, TapError } from '../core/errors.js';
-import { parseAirbyteCatalog } from '../protocol/airbyte/catalog.js';
-import { AirbyteEncoder } from '../protocol/airbyte/encoder.js';
-import { parseAirbyteState } from '../protocol/airbyte/state.js';
-import { parseSingerCatalog } from '../protocol/singer/catalog.js';
-import { SingerEncoder } from '../protocol/singer/encoder.js';
-import { parseSingerState } from '../protocol/singer/state.js';
+import { ConfigError, EXIT_PARTIAL } from '../core/errors.js';
 import type { SalesforceClient } from '../salesforce/client.js';
-import { BulkJobRegistry, classifyBulkFailure } from '../salesforce/bulk2/jobs.js';
-import { iterateRestQuery } from '../salesforce/rest-query.js';
-import { buildSelect } from '../salesforce/soql.js';
-import { normalizeTimestamp, planWindows, splitWindow } from '../state/windows.js';
+import { BulkJobRegistry } from '../salesforce/bulk2/jobs.js';
 import type { Logger } from '../io/logger.js';
 import type { Progress } from '../io/progress.js';
 import type { StreamBookmark, SyncEvent } from '../sync/events.js';
-import { createBulkReader, createRestReader, streamCondition, type ReaderSettings } from '../sync/readers.js';
-import { runSync, type SyncPlanHooks } from '../sync/run-sync.js';
+import { bulk2Api, createBulkReader } from '../sync/bulk2-reader.js';
+import { ReadApiRegistry } from '../sync/read-apis.js';
+import { buildReadHooks } from '../sync/read-hooks.js';
+import type { ReaderSettings } from '../sync/readers.js';
+import { createRestReader, restApi } from '../sync/rest-reader.js';
+import { runSync } from '../sync/run-sync.js';
 import { openChangeEvents } from './change-events.js';
 import { describeOptions, discoverDefinitions } from './discover.js';
 import type { CommandContext, ReadCommandOptions } from './context.js';
@@ -48,7 +43,7 @@ async function readJson(path: string, what: 'catalog' | 'state'): Promise<unknow
 async function selectStreams(ctx: CommandContext, client: SalesforceClient, catalogPath: string | undefined): Promise<SelectedStream[]> {
   if (!catalogPath) return selectAll(await discoverDefinitions(ctx));
   const raw = await readJson(catalogPath, 'catalog');
-  const choices: StreamChoice[] = ctx.protocol === 'airbyte' ? parseAirbyteCatalog(raw) : parseSingerCatalog(raw, { selectFieldsByDefault: ctx.config.selectFieldsByDefault });
+  const choices: StreamChoice[] = ctx.protocol.parseCatalog(raw, { selectFieldsByDefault: ctx.config.selectFieldsByDefault });
   const options = describeOptions(ctx, () => true);
   const chosen = new Set(choices.map((c) => c.name));
   const queries = ctx.config.customQueries.filter((q) => chosen.has(q.name));
@@ -63,22 +58,7 @@ async function selectStreams(ctx: CommandContext, client: SalesforceClient, cata
 async function loadBookmarks(ctx: CommandContext, statePath: string | undefined): Promise<Map<string, StreamBookmark>> {
   if (!statePath) return new Map();
   const raw = await readJson(statePath, 'state');
-  return ctx.protocol === 'airbyte' ? parseAirbyteState(raw) : parseSingerState(raw);
-}
-
-/** The first page of a REST query over a stream's rows, deleted ones included when the sync reads them. */
-async function firstPage(client: SalesforceClient, ctx: CommandContext, stream: SelectedStream, soql: string, signal: AbortSignal) {
-  for await (const page of iterateRestQuery(client, soql, { queryAll: ctx.config.includeDeleted && stream.definition.hasIsDeleted, batchSize: 200, signal })) return page;
-  return undefined;
-}
-
-/** The first replication-key value of a stream, where a run with no bookmark and no start date begins. */
-async function earliestValue(client: SalesforceClient, stream: SelectedStream, ctx: CommandContext): Promise<string | undefined> {
-  const key = stream.replicationKey!;
-  const where = [streamCondition(stream.definition, ctx.config.streamWhere), `${key} != null`].filter(Boolean).join(') AND (');
-  const soql = `${buildSelect({ sobject: stream.definition.sobject, columns: [key], where })} ORDER BY ${key} ASC LIMIT 1`;
-  const page = await firstPage(client, ctx, stream, soql, ctx.signal);
-  return page ? normalizeTimestamp(page.records[0]?.[key]) : undefined;
+  return ctx.protocol.parseState(raw);
 }
 
 /**
@@ -99,15 +79,14 @@ function followProgress(progress: Progress, event: SyncEvent): void {
 
 export async function runRead(ctx: CommandContext, options: ReadCommandOptions): Promise<number> {
   const client = await ctx.client();
-  const cdc = openChangeEvents(ctx, client, await selectStreams(ctx, client, options.catalogPath), options.follow === true);
-  const streams = cdc.streams;
+  const selected = await selectStreams(ctx, client, options.catalogPath);
   const bookmarks = await loadBookmarks(ctx, options.statePath);
   const config = ctx.config;
   // Whole seconds: SOQL datetime literals have no milliseconds, and windows must tile exactly.
   const syncStart = new Date(Math.floor(Date.now() / 1000) * 1000);
   const jobs = new BulkJobRegistry();
   const log = (level: 'debug' | 'info' | 'warn' | 'error', message: string) => ctx.logger.log(level, message);
-  const encoder = ctx.protocol === 'airbyte' ? new AirbyteEncoder(log) : new SingerEncoder(bookmarks, log);
+  const encoder = ctx.protocol.createEncoder({ bookmarks, log });
   const settings: ReaderSettings = {
     maxRecords: config.maxRecords,
     restBatchSize: config.restBatchSize,
@@ -120,58 +99,20 @@ export async function runRead(ctx: CommandContext, options: ReadCommandOptions):
     log: (level, message) => ctx.logger.log(level, message),
     envelope: (stream) => encoder.envelope(stream),
   };
-  const hooks: SyncPlanHooks = {
-    planWindows: async (stream, bookmark, until) => {
-      const value = bookmark?.replicationKey === stream.replicationKey ? bookmark?.value : undefined;
-      const earliest = value || config.startDate ? undefined : await earliestValue(client, stream, ctx);
-      return planWindows({
-        ...(value ? { bookmark: value } : {}),
-        ...(config.startDate ? { startDate: config.startDate } : {}),
-        ...(earliest ? { earliest } : {}),
-        ...(config.endDate ? { endDate: config.endDate } : {}),
-        lookbackSeconds: config.lookbackSeconds,
-        syncStart: until,
-        windowSeconds: config.windowSeconds,
-      });
-    },
-    splitWindow: (window) => splitWindow(window, config.minWindowSeconds),
-    classifyFailure: (error, api) => (api === 'bulk' ? classifyBulkFailure(error) : error.code === 'SF_QUERY_TIMEOUT' ? 'shrink_window' : 'fail'),
-    countRows: async (stream, range, signal) => {
-      const where = streamCondition(stream.definition, config.streamWhere);
-      const soql = buildSelect({
-        sobject: stream.definition.sobject,
-        columns: ['COUNT()'],
-        ...(where ? { where } : {}),
-        ...(range && stream.replicationKey ? { window: { field: stream.replicationKey, ...range } } : {}),
-      });
-      try {
-        return (await firstPage(client, ctx, stream, soql, signal))?.totalSize;
-      } catch (error) {
-        // Only an estimate: a COUNT() that times out on a huge object must not stop the sync.
-        if (signal.aborted || (error instanceof TapError && ['auth', 'quota'].includes(error.kind))) throw error;
-        ctx.logger.debug(`${stream.definition.name}: no row count (${(error as Error).message})`);
-        return undefined;
-      }
-    },
-    checkQuota: async () => {
-      const usage = client.apiUsage();
-      if (!usage || usage.max <= 0) return;
-      if (usage.used >= (usage.max * config.quotaPercentTotal) / 100 || usage.usedThisRun >= (usage.max * config.quotaPercentPerRun) / 100) {
-        throw new TapError('TAP_QUOTA_REACHED', `The API quota share is used (${usage.used} of ${usage.max} daily calls, ${usage.usedThisRun} by this run; limits quota_percent_total ${config.quotaPercentTotal}%, quota_percent_per_run ${config.quotaPercentPerRun}%). The next run resumes from the last STATE.`, { kind: 'quota' });
-      }
-    },
-  };
+  const restRead = createRestReader(client, settings);
+  const cdc = openChangeEvents(ctx, client, selected, options.follow === true, restRead);
+  const streams = cdc.streams;
   const events = runSync({
     streams,
     bookmarks,
-    read: { bulk: createBulkReader(client, settings, jobs), rest: createRestReader(client, settings) },
-    hooks,
+    apis: new ReadApiRegistry([bulk2Api(createBulkReader(client, settings, jobs)), restApi(restRead)]),
+    hooks: buildReadHooks(client, config, log),
     // Followed change event streams never end: each needs a slot of its own.
     streamConcurrency: options.follow ? Math.max(config.streamConcurrency, streams.length) : config.streamConcurrency,
-    api: config.api,
+    api: config.api === 'auto' ? undefined : config.api,
+    modes: cdc.modes,
     signal: ctx.signal,
     syncStart,
-    changeEvents: cdc.settings,
   });
   let failedStreams = 0;
   const counts = new Map<string, number>();

@@ -5,38 +5,10 @@
  * so readers never look at DEFAULTS for a setting the user can override.
  */
 
-export type AuthType = 'oauth_refresh_token' | 'password' | 'client_credentials' | 'jwt' | 'soap' | 'access_token';
+import type { AuthConfig } from '../salesforce/auth/registry.js';
 
-export const AUTH_TYPES: readonly AuthType[] = [
-  'oauth_refresh_token',
-  'password',
-  'client_credentials',
-  'jwt',
-  'soap',
-  'access_token',
-];
-
-export interface AuthConfig {
-  type: AuthType;
-  clientId?: string;
-  clientSecret?: string;
-  refreshToken?: string;
-  username?: string;
-  password?: string;
-  securityToken?: string;
-  /** PEM, PKCS#8 or PKCS#1. */
-  privateKey?: string;
-  accessToken?: string;
-  /** JWT `aud` override (a community URL); default login/test.salesforce.com. */
-  jwtAudience?: string;
-  /** Where logins go: the custom `login_url`, else login.salesforce.com / test.salesforce.com. No trailing slash. */
-  loginUrl: string;
-  /** Whether `login_url` was set by the user (client credentials require a My Domain host). */
-  customLoginUrl: boolean;
-  isSandbox: boolean;
-  /** Known before login only for `access_token` (required) or when the user pins it. */
-  instanceUrl?: string;
-}
+/** One type per auth flow, from the flows' registry (src/salesforce/auth/registry.ts). */
+export type { AuthConfig, AuthType } from '../salesforce/auth/registry.js';
 
 export interface CustomQuery {
   name: string;

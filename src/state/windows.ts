@@ -4,7 +4,7 @@
  * date, else the first row's time), up to the moment the sync started — never later, so a row
  * committed during the run is read by the next one instead of being skipped.
  */
-import type { SyncWindow } from '../sync/run-sync.js';
+import type { SyncWindow } from '../sync/read-apis.js';
 
 export interface WindowPlanInput {
   /** ISO UTC: every row with key < bookmark was emitted by an earlier run. */

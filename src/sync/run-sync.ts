@@ -2,8 +2,9 @@
  * Runs a read: every selected stream, several at once, each window by window, and yields the
  * protocol-neutral events the protocol encoders turn into messages.
  *
- * Per stream: STARTED, RUNNING, then for each window its records followed by a STATE that covers
- * them, then COMPLETE. A stream that fails is reported (INCOMPLETE + error) and the others go on,
+ * Per stream: STARTED, RUNNING, then what its read mode yields (records, each position as a STATE
+ * that covers the records before it), then COMPLETE. The API serving each read comes from the
+ * registry (read-apis.ts), the mode from the modes list (read-modes.ts). A stream that fails is reported (INCOMPLETE + error) and the others go on,
  * unless the failure is global (auth, quota, interruption, closed output), which stops the run
  * after the states already emitted.
  */
@@ -12,72 +13,30 @@ import PQueue from 'p-queue';
 import { TapError, toTapError } from '../core/errors.js';
 import type { SelectedStream } from '../catalog/types.js';
 import { EventChannel } from './event-channel.js';
-import type { RecordBatch, StreamBookmark, SyncEvent } from './events.js';
-import { buildReadPlan, type ReadPlan } from './read-plan.js';
-import { readChangeEvents, type ChangeEventSettings } from './change-events/read-change-events.js';
-
-/** A half-open range on the replication key: `start <= key < end`, ISO-8601 UTC. */
-export interface SyncWindow {
-  start: string;
-  end: string;
-}
-
-export type ReadApi = 'bulk' | 'rest';
-
-export interface ReadRequest {
-  stream: SelectedStream;
-  plan: ReadPlan;
-  api: ReadApi;
-  /** Absent for full-table reads. */
-  window?: SyncWindow;
-  signal: AbortSignal;
-  /** Rows the server says this read will return, as soon as it knows. */
-  onEstimate(rows: number): void;
-}
-
-/** Reads one window of one stream through one API. */
-export type WindowReader = (request: ReadRequest) => AsyncIterable<RecordBatch>;
-
-/** What to do when reading a window failed. */
-export type FailureAction =
-  /** Bulk cannot serve this stream (INVALIDENTITY, unsupported fields): read it through REST. */
-  | 'use_rest'
-  /** The window was too big (timeouts, size): halve it and retry. */
-  | 'shrink_window'
-  /**
-   * Give up on this stream. The others go on, unless the error's kind is global (auth, quota,
-   * interruption, closed output).
-   */
-  | 'fail';
-
-export interface SyncPlanHooks {
-  /** Windows from the bookmark (minus lookback) or start date up to the sync start. */
-  planWindows(stream: SelectedStream, bookmark: StreamBookmark | undefined, syncStart: Date): SyncWindow[] | Promise<SyncWindow[]>;
-  /** The two halves of a window, or undefined when it cannot be split further. */
-  splitWindow(window: SyncWindow): [SyncWindow, SyncWindow] | undefined;
-  classifyFailure(error: TapError, api: ReadApi): FailureAction;
-  /** Throws a quota TapError when no new work may start. */
-  checkQuota(): Promise<void>;
-  /** How many rows the stream has in the range (undefined: all), or undefined if it cannot tell. */
-  countRows?(stream: SelectedStream, range: SyncWindow | undefined, signal: AbortSignal): Promise<number | undefined>;
-}
+import type { StreamBookmark, SyncEvent } from './events.js';
+import { BUILT_IN_READ_MODES, modeFor } from './modes/built-in.js';
+import type { ApiChoice, ReadApiId, ReadApiRegistry, ReadRequest } from './read-apis.js';
+import { ShrinkRange, type AnyReadMode, type ModeContext, type SyncPlanHooks } from './read-modes.js';
+import { buildReadPlan } from './read-plan.js';
 
 export interface RunSyncOptions {
   streams: SelectedStream[];
   bookmarks: ReadonlyMap<string, StreamBookmark>;
-  read: Record<ReadApi, WindowReader>;
+  /** The APIs that can serve reads, in order of preference. */
+  apis: ReadApiRegistry;
   hooks: SyncPlanHooks;
   streamConcurrency: number;
   /**
-   * `auto`: Bulk API 2.0 where it can serve the stream, REST otherwise. `rest`: REST only.
-   * `bulk`: Bulk even when selected fields need REST (those fields are left out, with a warning).
+   * The API the user chose (`bulk`, `rest`...): used even when selected fields need another (those
+   * fields are left out, with a warning). Undefined (`auto`): the preferred API that can serve
+   * the stream.
    */
-  api?: 'auto' | 'bulk' | 'rest';
+  api?: ReadApiId | undefined;
+  /** The read modes, in order (default: the built-in ones). */
+  modes?: readonly AnyReadMode[];
   signal: AbortSignal;
   /** The moment the sync started; no window ends later. */
   syncStart?: Date;
-  /** How LOG_BASED streams read change events (absent: such streams fail). */
-  changeEvents?: ChangeEventSettings | undefined;
 }
 
 /** Failures no other stream can get past. */
@@ -122,7 +81,8 @@ export function runSync(options: RunSyncOptions): AsyncIterable<SyncEvent> {
       await syncStream(stream, options.bookmarks.get(name), { ...options, signal, syncStart, emit });
       await emit({ kind: 'status', stream: name, status: 'COMPLETE' });
     } catch (thrown) {
-      const error = signal.aborted && !(thrown instanceof TapError) ? interruption() : toTapError(thrown);
+      const cause = thrown instanceof ShrinkRange ? thrown.error : thrown;
+      const error = signal.aborted && !(cause instanceof TapError) ? interruption() : toTapError(cause);
       await emit({ kind: 'status', stream: name, status: 'INCOMPLETE' });
       if (GLOBAL_KINDS.has(error.kind)) {
         globalFailure ??= error;
@@ -147,14 +107,6 @@ export function runSync(options: RunSyncOptions): AsyncIterable<SyncEvent> {
   return channel;
 }
 
-/** The stream narrowed to some Ids (ids come from change events: checked before they reach SOQL). */
-function withIdFilter(stream: SelectedStream, ids: string[]): SelectedStream {
-  if (!ids.every((id) => /^[a-zA-Z0-9]{15,18}$/.test(id))) throw new TapError('TAP_PUBSUB_BAD_RECORD_ID', 'A change event named a record id that is not a Salesforce id.', { kind: 'salesforce' });
-  const byId = `Id IN (${ids.map((id) => `'${id}'`).join(', ')})`;
-  const filter = stream.definition.filter ? `(${stream.definition.filter}) AND ${byId}` : byId;
-  return { ...stream, definition: { ...stream.definition, filter } };
-}
-
 function interruption(): TapError {
   return new TapError('TAP_INTERRUPTED', 'The sync was interrupted; the last STATE emitted is where the next run resumes.', { kind: 'interrupted' });
 }
@@ -165,113 +117,76 @@ interface StreamContext extends RunSyncOptions {
   emit(event: SyncEvent): Promise<void>;
 }
 
-async function syncStream(stream: SelectedStream, bookmark: StreamBookmark | undefined, ctx: StreamContext): Promise<void> {
+async function syncStream(stream: SelectedStream, stored: StreamBookmark | undefined, ctx: StreamContext): Promise<void> {
   const name = stream.definition.name;
-  let plan = buildReadPlan(stream);
   await ctx.emit({ kind: 'schema', stream });
   await ctx.emit({ kind: 'status', stream: name, status: 'RUNNING' });
+  const choice = ctx.apis.choose(stream, buildReadPlan(stream), ctx.api, (fields) => buildReadPlan({ ...stream, fields }));
+  for (const note of choice.notes) await ctx.emit({ kind: 'log', level: note.level, message: note.message });
 
-  let api: ReadApi = ctx.api === 'rest' || !stream.definition.bulkSupported ? 'rest' : 'bulk';
-  if (api === 'bulk' && plan.bulkUnselectable.length > 0) {
-    if (ctx.api === 'bulk') {
-      await ctx.emit({ kind: 'log', level: 'warn', message: `${name}: Bulk API 2.0 cannot return ${plan.bulkUnselectable.join(', ')}; they are left out because \`api\` is \`bulk\`` });
-      plan = buildReadPlan({ ...stream, fields: stream.fields.filter((f) => !plan.bulkUnselectable.includes(f)) });
+  const mode = modeFor(stream, ctx.modes ?? BUILT_IN_READ_MODES);
+  const modeContext = createModeContext(stream, choice, ctx);
+  const plan: unknown = await mode.plan(mode.bookmark(stored, stream), modeContext);
+  for await (const output of mode.read(plan, modeContext)) {
+    if ('batch' in output) {
+      if (output.batch.count > 0) await ctx.emit({ kind: 'records', stream: name, batch: output.batch });
     } else {
-      api = 'rest';
-      await ctx.emit({ kind: 'log', level: 'info', message: `${name}: reading through REST because Bulk API 2.0 cannot return ${plan.bulkUnselectable.join(', ')}` });
+      await ctx.emit({ kind: 'state', stream: name, bookmark: mode.checkpoint(output.position, stream) });
     }
   }
+}
 
-  // A count of the whole range up front is the estimate; without one, windows add theirs as they go.
+/**
+ * The engine's side of a mode's read: each range through the chosen API, moving to its fallback
+ * when it refuses the job, with the stream's row estimate kept up to date.
+ */
+function createModeContext(stream: SelectedStream, choice: ApiChoice, ctx: StreamContext): ModeContext {
+  const name = stream.definition.name;
+  let api = choice.api;
+  // A count of the whole range up front is the estimate; without one, ranges add theirs as they go.
   let counted = false;
-  const estimateAll = async (range: SyncWindow | undefined) => {
-    const rows = await ctx.hooks.countRows?.(stream, range, ctx.signal);
-    if (rows === undefined) return;
-    counted = true;
-    await ctx.emit({ kind: 'estimate', stream: name, rows });
-  };
   let estimated = 0;
-  const readWindow = async (window: SyncWindow | undefined, carry: Partial<StreamBookmark> = {}): Promise<void> => {
-    for (;;) {
-      await ctx.hooks.checkQuota();
-      try {
-        let windowEstimate = 0;
-        const request: ReadRequest = {
-          stream, plan, api, signal: ctx.signal,
-          ...(window ? { window } : {}),
-          onEstimate: (rows) => {
-            windowEstimate = rows;
-            if (counted) return;
-            // Not awaited: estimates are advisory and must not hold up the reader.
-            ctx.emit({ kind: 'estimate', stream: name, rows: estimated + rows }).catch(() => undefined);
-          },
-        };
-        for await (const batch of ctx.read[api](request)) {
-          if (batch.count > 0) await ctx.emit({ kind: 'records', stream: name, batch });
-        }
-        estimated += windowEstimate;
-        // The window's records are all out: checkpoint its end.
-        if (window) await ctx.emit({ kind: 'state', stream: name, bookmark: { replicationKey: stream.replicationKey, value: window.end, ...carry } });
-        return;
-      } catch (thrown) {
-        if (ctx.signal.aborted) throw thrown;
-        const error = toTapError(thrown);
-        const action = ctx.hooks.classifyFailure(error, api);
-        if (action === 'use_rest' && api === 'bulk') {
-          api = 'rest';
-          await ctx.emit({ kind: 'log', level: 'warn', message: `${name}: Bulk API 2.0 refused the job (${error.code}: ${error.message}); reading through REST instead` });
-          continue;
-        }
-        if (action === 'shrink_window' && window) {
-          const halves = ctx.hooks.splitWindow(window);
-          if (halves) {
-            await ctx.emit({ kind: 'log', level: 'warn', message: `${name}: window ${window.start} – ${window.end} failed (${error.code}); retrying it in two halves` });
-            await readWindow(halves[0], carry);
-            await readWindow(halves[1], carry);
-            return;
+  return {
+    stream, hooks: ctx.hooks, signal: ctx.signal, syncStart: ctx.syncStart,
+    log: (level, message) => ctx.emit({ kind: 'log', level, message }),
+    async estimate(range) {
+      const rows = await ctx.hooks.countRows?.(stream, range, ctx.signal);
+      if (rows === undefined) return;
+      counted = true;
+      await ctx.emit({ kind: 'estimate', stream: name, rows });
+    },
+    async *read(range) {
+      for (;;) {
+        await ctx.hooks.checkQuota();
+        try {
+          let rangeEstimate = 0;
+          const request: ReadRequest = {
+            stream, plan: choice.plan, api: api.id, signal: ctx.signal,
+            ...(range ? { window: range } : {}),
+            onEstimate: (rows) => {
+              rangeEstimate = rows;
+              if (counted) return;
+              // Not awaited: estimates are advisory and must not hold up the reader.
+              ctx.emit({ kind: 'estimate', stream: name, rows: estimated + rows }).catch(() => undefined);
+            },
+          };
+          yield* api.read(request);
+          estimated += rangeEstimate;
+          return;
+        } catch (thrown) {
+          if (ctx.signal.aborted) throw thrown;
+          const error = toTapError(thrown);
+          const action = ctx.hooks.classifyFailure(error, api.id);
+          const fallback = action === 'fall_back' ? ctx.apis.fallbackOf(api.id) : undefined;
+          if (fallback) {
+            await ctx.emit({ kind: 'log', level: 'warn', message: `${name}: ${api.label} refused the job (${error.code}: ${error.message}); reading through ${fallback.label} instead` });
+            api = fallback;
+            continue;
           }
+          if (action === 'shrink_window' && range) throw new ShrinkRange(error);
+          throw error;
         }
-        throw error;
       }
-    }
+    },
   };
-
-  if (stream.method === 'LOG_BASED') {
-    if (!ctx.changeEvents) throw new TapError('TAP_CDC_UNAVAILABLE', `${name}: change events cannot be read in this run.`, { kind: 'config' });
-    await readChangeEvents(
-      {
-        stream,
-        bookmark,
-        signal: ctx.signal,
-        emit: ctx.emit,
-        planWindows: async (from, until) => ctx.hooks.planWindows(stream, from, until),
-        readWindow,
-        reread: async (ids) => {
-          let count = 0;
-          const request: ReadRequest = { stream: withIdFilter(stream, ids), plan, api: 'rest', signal: ctx.signal, onEstimate: () => undefined };
-          for await (const batch of ctx.read.rest(request)) {
-            count += batch.count;
-            if (batch.count > 0) await ctx.emit({ kind: 'records', stream: name, batch });
-          }
-          return count;
-        },
-      },
-      ctx.changeEvents,
-    );
-    return;
-  }
-
-  if (stream.method === 'INCREMENTAL' && stream.replicationKey) {
-    const windows = await ctx.hooks.planWindows(stream, bookmark, ctx.syncStart);
-    if (windows.length > 0) await estimateAll({ start: windows[0]!.start, end: windows.at(-1)!.end });
-    for (const window of windows) await readWindow(window);
-    if (windows.length === 0) {
-      // Nothing to read (e.g. a bookmark at or past the sync start): still checkpoint.
-      await ctx.emit({ kind: 'state', stream: name, bookmark: bookmark ?? { replicationKey: stream.replicationKey } });
-    }
-  } else {
-    await estimateAll(undefined);
-    await readWindow(undefined);
-    await ctx.emit({ kind: 'state', stream: name, bookmark: { complete: true } });
-  }
 }

@@ -1,13 +1,15 @@
 /**
- * Runs the built CLI (`node dist/src/cli/main.js`) as a child process and returns what it did:
+ * Runs the built CLI (`node dist/src/cli/main.js`) as a child process, or `runCli` in this
+ * process (`runTapInProcess`, no build needed), and returns what it did:
  * exit code, raw stdout and stderr, the stdout lines parsed as JSON (when they are), and the
  * messages grouped the way tests ask about them. Files are written to a fresh temp directory and
- * `{file:name}` in an argument is replaced by that file's path. e2e tests need `npm run build`.
+ * `{file:name}` in an argument is replaced by that file's path. Spawned runs need `npm run build`.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import { SECRET_KEYS } from '../../src/config/schema.js';
 
 export const REPO_ROOT = join(import.meta.dirname, '..', '..');
@@ -55,7 +57,7 @@ export function writeFiles(files: Record<string, unknown>, dir = mkdtempSync(joi
 
 export async function runTap(args: string[], options: RunTapOptions = {}): Promise<TapRun> {
   const dir = writeFiles(options.files ?? {}, options.dir);
-  const resolved = args.map((a) => a.replace(/\{file:([^}]+)\}/g, (_, name: string) => join(dir, name)));
+  const resolved = resolveArgs(args, dir);
   const child = spawn(process.execPath, [CLI_PATH, ...resolved], {
     cwd: dir,
     env: { PATH: process.env.PATH, ...options.env },
@@ -83,8 +85,57 @@ export async function runTap(args: string[], options: RunTapOptions = {}): Promi
   const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
   const [exitCode, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.on('close', (code, sig) => resolve([code, sig])));
   clearTimeout(timer);
-  const stdout = Buffer.concat(out).toString('utf8');
-  const stderr = Buffer.concat(err).toString('utf8');
+  return buildTapRun({ exitCode, signal, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), dir }, options);
+}
+
+/**
+ * The same run inside this process: `runCli` with an in-memory stdout and the given env, no
+ * `dist/` needed. SIGINT/SIGTERM become an aborted signal and the exit code the CLI gives them
+ * (130/143); SIGKILL cannot be imitated here. Relative paths resolve against the test's cwd,
+ * not `dir` ({file:…} paths are absolute either way).
+ */
+export async function runTapInProcess(args: string[], options: RunTapOptions = {}): Promise<TapRun> {
+  if (options.signal?.name === 'SIGKILL' || options.stdin !== undefined) throw new Error('runTapInProcess: SIGKILL and stdin need the spawned runTap');
+  const { runCli } = await import('../../src/cli/run-cli.js');
+  const dir = writeFiles(options.files ?? {}, options.dir);
+  const out: Buffer[] = [];
+  const stdout = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      out.push(Buffer.from(chunk));
+      done();
+    },
+  });
+  let stderr = '';
+  const controller = new AbortController();
+  let signal: NodeJS.Signals | null = null;
+  const send = (name: NodeJS.Signals) => {
+    if (signal !== null) return;
+    signal = name;
+    controller.abort(new Error(name));
+  };
+  const timers = [setTimeout(() => send('SIGTERM'), options.timeoutMs ?? 60_000)];
+  if (options.signal?.afterMs !== undefined) timers.push(setTimeout(() => send(options.signal!.name), options.signal.afterMs));
+  const exitCode = await runCli(resolveArgs(args, dir), {
+    stdout,
+    writeStderr: (text) => {
+      stderr += text;
+      if (options.signal?.whenStderr?.test(stderr)) send(options.signal.name);
+    },
+    env: { ...options.env },
+    signal: controller.signal,
+  });
+  for (const timer of timers) clearTimeout(timer);
+  // The CLI's own exit code for a signal (main.ts): 130 for SIGINT, 143 for SIGTERM.
+  const code = signal === null ? exitCode : signal === 'SIGINT' ? 130 : 143;
+  return buildTapRun({ exitCode: code, signal: null, stdout: Buffer.concat(out).toString('utf8'), stderr, dir }, options);
+}
+
+function resolveArgs(args: string[], dir: string): string[] {
+  return args.map((a) => a.replace(/\{file:([^}]+)\}/g, (_, name: string) => join(dir, name)));
+}
+
+function buildTapRun(done: Pick<TapRun, 'exitCode' | 'signal' | 'stdout' | 'stderr' | 'dir'>, options: RunTapOptions): TapRun {
+  const { stdout, stderr } = done;
   // Every run is scanned for the secrets it was given; CONTROL messages carry the config by design.
   const shownStdout = stdout.split('\n').filter((line) => !line.startsWith('{"type":"CONTROL"')).join('\n');
   expectNoSecrets({ stdout: shownStdout, stderr }, secretsGiven(options));
@@ -100,11 +151,7 @@ export async function runTap(args: string[], options: RunTapOptions = {}): Promi
         }
       });
   return {
-    exitCode,
-    signal,
-    stdout,
-    stderr,
-    dir,
+    ...done,
     messages,
     ofType: (type) => messages().filter((m) => m.type === type),
     records: () => {

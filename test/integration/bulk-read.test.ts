@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '../../emulator/index.js';
-import { runTap } from '../helpers/run-tap.js';
+import { runTapInProcess as runTap } from '../helpers/run-tap.js';
 
 let emulator: Emulator;
 let catalog: unknown;

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '../../emulator/index.js';
 import { assertValidAirbyteLines } from '../helpers/airbyte-validator.js';
-import { runTap, type TapRun } from '../helpers/run-tap.js';
+import { runTapInProcess as runTap, type TapRun } from '../helpers/run-tap.js';
 
 let emulator: Emulator;
 let airbyte: TapRun;

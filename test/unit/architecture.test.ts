@@ -37,6 +37,13 @@ describe('module boundaries', () => {
     expect(offenders.map((f) => relative(root, f))).toEqual([]);
   });
 
+  it('lets no code outside protocol/ ask which protocol it speaks', () => {
+    const offenders = sourceFiles(join(root, 'src'))
+      .filter((f) => !f.startsWith(join(root, 'src', 'protocol')))
+      .filter((f) => /['"](airbyte|singer)['"]/i.test(readFileSync(f, 'utf8')));
+    expect(offenders.map((f) => relative(root, f))).toEqual([]);
+  });
+
   it('never calls console.* in src/', () => {
     const offenders = sourceFiles(join(root, 'src')).filter((f) => /\bconsole\.(log|error|warn|info|debug)\(/.test(readFileSync(f, 'utf8')));
     expect(offenders.map((f) => relative(root, f))).toEqual([]);

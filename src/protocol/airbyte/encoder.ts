@@ -3,23 +3,26 @@
  * (`sourceStats.recordCount`, exact) and never repeats a state unchanged after no records.
  */
 import { secrets } from '../../core/secrets.js';
+import type { SyncEncoder } from '../adapter.js';
 import type { RecordEnvelope, SyncEvent } from '../../sync/events.js';
 import { frameRecords } from '../record-framing.js';
 import { buildEstimateTraceMessage, buildLogMessage, buildStreamStateMessage, buildStreamStatusTraceMessage, buildTapErrorTraceMessage, encodeAirbyteLine } from './messages.js';
 import { encodeAirbyteStreamState } from './state.js';
 
-export class AirbyteEncoder {
+export class AirbyteEncoder implements SyncEncoder {
   readonly #counts = new Map<string, number>();
   readonly #lastState = new Map<string, string>();
   readonly #log: (level: 'debug' | 'info' | 'warn' | 'error', message: string) => void;
+  readonly #now: () => number;
 
-  constructor(log: (level: 'debug' | 'info' | 'warn' | 'error', message: string) => void) {
+  constructor(log: (level: 'debug' | 'info' | 'warn' | 'error', message: string) => void, now: () => number = Date.now) {
     this.#log = log;
+    this.#now = now;
   }
 
   /** The RECORD message around a record of `stream`. */
   envelope(stream: string): RecordEnvelope {
-    return { prefix: `{"type":"RECORD","record":{"stream":${JSON.stringify(stream)},"data":`, suffix: () => `,"emitted_at":${Date.now()}}}` };
+    return { prefix: `{"type":"RECORD","record":{"stream":${JSON.stringify(stream)},"data":`, suffix: () => `,"emitted_at":${this.#now()}}}` };
   }
 
   encode(event: SyncEvent): string | Buffer | undefined {

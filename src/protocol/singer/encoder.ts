@@ -6,15 +6,17 @@
 import { secrets } from '../../core/secrets.js';
 import type { JsonSchema } from '../../catalog/types.js';
 import type { RecordEnvelope, StreamBookmark, SyncEvent } from '../../sync/events.js';
+import type { SyncEncoder } from '../adapter.js';
 import { frameRecords } from '../record-framing.js';
 import { buildSchemaMessage, buildStateMessage, encodeSingerLine } from './messages.js';
 import { encodeMetric } from './metrics.js';
 
-/** Record counters go out at least this often while a stream runs, and when it ends. */
-const METRIC_INTERVAL_MS = 30_000;
 import { encodeSingerBookmark } from './state.js';
 
-export class SingerEncoder {
+/** Record counters go out at least this often while a stream runs, and when it ends. */
+const METRIC_INTERVAL_MS = 30_000;
+
+export class SingerEncoder implements SyncEncoder {
   readonly #bookmarks: Map<string, StreamBookmark>;
   readonly #log: (level: 'debug' | 'info' | 'warn' | 'error', message: string) => void;
   /** Records counted since the stream's last METRIC line (singer-python counters reset too). */

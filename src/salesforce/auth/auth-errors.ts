@@ -2,13 +2,16 @@
  * Login failures as auth TapErrors that say what to do. Salesforce answers most of them with the
  * same few codes (`invalid_grant` covers a wrong password, a missing security token and a blocked
  * username-password flow alike), so the messages name every likely cause for the flow used.
- * Codes are `SF_<ERROR>` in upper case (`SF_INVALID_GRANT`, `SF_INVALID_LOGIN`).
+ * Codes are `SF_<ERROR>` in upper case (`SF_INVALID_GRANT`, `SF_INVALID_LOGIN`). Advice that
+ * belongs to one flow lives in that flow's module (`FlowAdvice`) and wins over the generic words.
  */
-import type { AuthType } from '../../config/types.js';
+
+/** A flow's own advice per OAuth error code (`invalid_grant`, ...), when the description says nothing more specific. */
+export type FlowAdvice = Readonly<Partial<Record<string, string>>>;
 import { TapError } from '../../core/errors.js';
 import { secrets } from '../../core/secrets.js';
 
-function advice(flow: AuthType, error: string, description: string): string {
+function advice(flowAdvice: FlowAdvice, error: string, description: string): string {
   const d = description.toLowerCase();
   switch (error) {
     case 'invalid_grant':
@@ -22,21 +25,14 @@ function advice(flow: AuthType, error: string, description: string): string {
         return 'The JWT audience is wrong: use https://login.salesforce.com for production, https://test.salesforce.com for sandboxes (is_sandbox), or set `jwt_audience`.';
       }
       if (d.includes('ip restricted')) return 'The login came from an IP address the org or app does not allow.';
-      if (flow === 'password') {
-        return 'Check the username, the password and the security token (appended to the password; a password change resets it). Orgs created in Summer \'23 or later also block this flow unless "Allow OAuth Username-Password Flows" is on (Setup → OAuth and OpenID Connect Settings); prefer the refresh token or JWT flow.';
-      }
-      if (flow === 'jwt') return 'Check `username`, that the certificate uploaded to the app matches `private_key`, and that the user is pre-authorized for the app.';
-      if (flow === 'client_credentials') return 'Check that the client credentials flow is enabled on the app and that a "Run As" user is set.';
-      return 'Salesforce refused the credentials.';
+      return flowAdvice.invalid_grant ?? 'Salesforce refused the credentials.';
     case 'invalid_client_id':
       return 'Salesforce does not know this client_id on this login host. A new connected app takes 2–10 minutes to become active; also check the consumer key and whether the org is a sandbox (is_sandbox / login_url).';
     case 'invalid_client':
     case 'invalid_client_credentials':
       return 'The client secret does not match the client_id: copy the consumer secret again from the app.';
     case 'unsupported_grant_type':
-      return flow === 'client_credentials'
-        ? 'The client credentials flow is not enabled for this app, or was sent to login.salesforce.com instead of the org\'s My Domain (`login_url`).'
-        : 'This login flow is not enabled for the app.';
+      return flowAdvice.unsupported_grant_type ?? 'This login flow is not enabled for the app.';
     case 'oauth_approval_error_generic':
       return 'The connected app is not installed or approved in this org: an admin must install it, or grant "Approve Uninstalled Connected Apps" (or "Use Any API Client") to the user.';
     case 'inactive_user':
@@ -46,16 +42,16 @@ function advice(flow: AuthType, error: string, description: string): string {
     case 'rate_limit_exceeded':
       return 'Too many login attempts: wait before trying again.';
     case 'invalid_request':
-      return flow === 'client_credentials' ? 'The request is not supported on this host: client credentials must go to the org\'s My Domain (`login_url`).' : 'Salesforce rejected the login request.';
+      return flowAdvice.invalid_request ?? 'Salesforce rejected the login request.';
     default:
       return 'Salesforce refused the login.';
   }
 }
 
 /** An OAuth token endpoint error (`{"error","error_description"}`). */
-export function oauthLoginError(flow: AuthType, error: string, description: string, status: number): TapError {
+export function oauthLoginError(flowAdvice: FlowAdvice, error: string, description: string, status: number): TapError {
   const kind = error === 'rate_limit_exceeded' || status >= 500 ? 'transient' : 'auth';
-  const text = `Login failed (${error}: ${secrets.redact(description)}). ${advice(flow, error.toLowerCase(), description)}`;
+  const text = `Login failed (${error}: ${secrets.redact(description)}). ${advice(flowAdvice, error.toLowerCase(), description)}`;
   return new TapError(`SF_${error.toUpperCase()}`, text, { kind, detail: `HTTP ${status}` });
 }
 

@@ -6,8 +6,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { TapError } from '../../core/errors.js';
 import { secrets } from '../../core/secrets.js';
-import { readBodyText, type RequestFn } from '../http/types.js';
-import { oauthLoginError } from './auth-errors.js';
+import type { RequestFn } from '../http/types.js';
+import { requestOAuthToken } from './oauth-token.js';
 
 export interface Pkce {
   verifier: string;
@@ -61,35 +61,23 @@ export interface WebServerTokens {
 
 export async function exchangeAuthorizationCode(send: RequestFn, exchange: CodeExchange, signal?: AbortSignal): Promise<WebServerTokens> {
   secrets.register(exchange.code);
-  const form = new URLSearchParams({
-    grant_type: 'authorization_code',
-    code: exchange.code,
-    client_id: exchange.clientId,
-    redirect_uri: exchange.redirectUri,
-    code_verifier: exchange.verifier,
-  });
-  if (exchange.clientSecret) form.set('client_secret', exchange.clientSecret);
-  const response = await send({
-    method: 'POST',
-    url: new URL('/services/oauth2/token', exchange.loginUrl).toString(),
-    headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-    body: form.toString(),
-    ...(signal ? { signal } : {}),
+  const body = await requestOAuthToken({
+    send,
+    loginUrl: new URL(exchange.loginUrl).origin,
+    params: {
+      grant_type: 'authorization_code',
+      code: exchange.code,
+      client_id: exchange.clientId,
+      redirect_uri: exchange.redirectUri,
+      code_verifier: exchange.verifier,
+      client_secret: exchange.clientSecret || undefined,
+    },
+    signal,
     // A code works once: a replay would fail and hide the first answer.
     idempotent: false,
   });
-  const text = await readBodyText(response);
-  let body: Record<string, unknown> = {};
-  try {
-    body = JSON.parse(text) as Record<string, unknown>;
-  } catch {
-    throw new TapError('TAP_UNEXPECTED_RESPONSE', `The token endpoint answered HTTP ${response.status} with a body that is not JSON: check the login URL.`, { kind: 'salesforce' });
-  }
-  for (const key of ['access_token', 'refresh_token'] as const) if (typeof body[key] === 'string') secrets.register(body[key]);
-  if (typeof body.error === 'string') throw oauthLoginError('oauth_refresh_token', body.error, String(body.error_description ?? ''), response.status);
   if (typeof body.refresh_token !== 'string') {
     throw new TapError('TAP_NO_REFRESH_TOKEN', 'Salesforce answered without a refresh token: add the "refresh_token, offline_access" scope to the connected app (and to --scopes), then log in again.', { kind: 'auth' });
   }
-  if (typeof body.instance_url !== 'string') throw new TapError('TAP_LOGIN_NO_INSTANCE_URL', 'Login answered without an instance_url.', { kind: 'salesforce' });
-  return { refreshToken: body.refresh_token, instanceUrl: body.instance_url };
+  return { refreshToken: body.refresh_token, instanceUrl: String(body.instance_url) };
 }

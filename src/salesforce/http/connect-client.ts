@@ -5,7 +5,7 @@
  */
 import type { TapConfig } from '../../config/types.js';
 import { DEFAULTS } from '../../core/defaults.js';
-import { createAuthenticator } from '../auth/login-flows.js';
+import { createAuthenticator } from '../auth/registry.js';
 import { createBaseRequester, type ProxySettings } from './send-request.js';
 import type { RequestFn } from './types.js';
 import { SalesforceHttpClient } from './salesforce-http-client.js';

@@ -20,10 +20,11 @@ import type { SelectedStream } from '../../catalog/types.js';
 import { TapError } from '../../core/errors.js';
 import type { PubSubBatch, ReplayStart, SubscribeOptions } from '../../salesforce/pubsub/pubsub-client.js';
 import { PubSubReplayIdError } from '../../salesforce/pubsub/pubsub-client.js';
-import type { StreamBookmark, SyncEvent } from '../events.js';
-import type { SyncWindow } from '../run-sync.js';
-import { buildTombstones } from './tombstone-records.js';
+import type { RecordBatch, StreamBookmark } from '../events.js';
+import type { SyncWindow } from '../read-apis.js';
+import { ShrinkRange, type ModeContext, type ModeOutput, type ReadMode } from '../read-modes.js';
 import { foldChangeEvents } from './fold-events.js';
+import { buildTombstones } from './tombstone-records.js';
 
 /** What the mode needs of the Pub/Sub API (the PubSubClient, or a fake in unit tests). */
 export interface ChangeEventSource {
@@ -45,20 +46,15 @@ export interface ChangeEventSettings {
   deletedAtKey: string;
   /** The snapshot reads this far past the moment its position was taken (clock skew). */
   skewMs: number;
-  log(level: 'info' | 'warn', message: string): void;
+  /** The current rows of some Ids of a stream, read by Id (REST). */
+  reread(stream: SelectedStream, ids: string[], signal: AbortSignal): AsyncIterable<RecordBatch>;
 }
 
-export interface ChangeEventStreamContext {
-  stream: SelectedStream;
-  bookmark: StreamBookmark | undefined;
-  signal: AbortSignal;
-  emit(event: SyncEvent): Promise<void>;
-  /** Windows from the bookmark (minus lookback) or the start date up to `until`. */
-  planWindows(bookmark: StreamBookmark | undefined, until: Date): Promise<SyncWindow[]>;
-  /** Reads one window (records emitted), then emits STATE `{value: window.end, ...carry}`. */
-  readWindow(window: SyncWindow, carry: Partial<StreamBookmark>): Promise<void>;
-  /** Reads the current rows of these Ids (records emitted); returns how many came back. */
-  reread(ids: string[]): Promise<number>;
+/** The bookmark: the last processed replay id (base64; empty: before any event) and the SystemModstamp beside it. */
+export interface ChangeEventsBookmark {
+  replayId?: string | undefined;
+  /** ISO-8601 UTC: the query-based catch-up starts here (minus the lookback). */
+  value?: string | undefined;
 }
 
 /** `Account` → `/data/AccountChangeEvent`; `Invoice__c` → `/data/Invoice__ChangeEvent`. */
@@ -66,49 +62,83 @@ export function changeEventTopic(sobject: string): string {
   return `/data/${sobject.endsWith('__c') ? sobject.slice(0, -1) : sobject}ChangeEvent`;
 }
 
+type Output = ModeOutput<ChangeEventsBookmark>;
+
 /** An empty replay id is a position taken before the topic had events: read from EARLIEST. */
 const toReplayId = (b64: string | undefined): Buffer | undefined => (b64 === undefined ? undefined : Buffer.from(b64, 'base64'));
 const iso = (ms: number) => new Date(ms).toISOString();
+const pastNow = (skewMs: number) => new Date(Math.ceil((Date.now() + skewMs) / 1000) * 1000);
 
-export async function readChangeEvents(ctx: ChangeEventStreamContext, settings: ChangeEventSettings): Promise<void> {
+export function createChangeEventsMode(settings: ChangeEventSettings): ReadMode<ChangeEventsBookmark, ChangeEventsBookmark | undefined> {
+  return {
+    id: 'change-events',
+    serves: (stream) => stream.method === 'LOG_BASED',
+    bookmark: (stored) => (stored ? { ...(stored.replayId !== undefined ? { replayId: stored.replayId } : {}), ...(stored.value ? { value: stored.value } : {}) } : undefined),
+    plan: async (bookmark) => bookmark,
+    read: (bookmark, ctx) => readChangeEvents(bookmark, ctx, settings),
+    checkpoint: (position) => ({ replicationKey: 'SystemModstamp', ...(position.value ? { value: position.value } : {}), ...(position.replayId !== undefined ? { replayId: position.replayId } : {}) }),
+  };
+}
+
+/** One window's records, halved when too big, then its position. */
+async function* readWindow(window: SyncWindow, ctx: ModeContext, position: ChangeEventsBookmark): AsyncIterable<Output> {
+  try {
+    for await (const batch of ctx.read(window)) yield { batch };
+  } catch (error) {
+    if (!(error instanceof ShrinkRange)) throw error;
+    const halves = ctx.hooks.splitWindow(window);
+    if (!halves) throw error.error;
+    yield* readWindow(halves[0], ctx, position);
+    yield* readWindow(halves[1], ctx, position);
+    return;
+  }
+  yield { position: { ...position, value: window.end } };
+}
+
+async function* readChangeEvents(bookmark: ChangeEventsBookmark | undefined, ctx: ModeContext, settings: ChangeEventSettings): AsyncIterable<Output> {
   const { stream } = ctx;
   const name = stream.definition.name;
   const topic = changeEventTopic(stream.definition.sobject);
-  const replicationKey = stream.replicationKey ?? 'SystemModstamp';
   await settings.source.getTopic(topic);
 
-  let replayId = toReplayId(ctx.bookmark?.replayId);
-  let stamp = ctx.bookmark?.value;
-  const checkpoint = (id: Buffer | undefined) =>
-    ctx.emit({ kind: 'state', stream: name, bookmark: { replicationKey, ...(stamp ? { value: stamp } : {}), ...(id ? { replayId: id.toString('base64') } : {}) } });
+  let replayId = toReplayId(bookmark?.replayId);
+  let stamp = bookmark?.value;
+  const position = (): ChangeEventsBookmark => ({ ...(stamp ? { value: stamp } : {}), ...(replayId ? { replayId: replayId.toString('base64') } : {}) });
+
+  /** SystemModstamp windows from the bookmark up to `until`, each checkpointed with `carry`. */
+  async function* windowsUntil(until: Date, carry: ChangeEventsBookmark): AsyncIterable<Output> {
+    const from: StreamBookmark | undefined = stamp ? { replicationKey: 'SystemModstamp', value: stamp } : undefined;
+    const windows = await ctx.hooks.planWindows({ ...stream, replicationKey: 'SystemModstamp' }, from, until, ctx.signal);
+    for (const window of windows) yield* readWindow(window, ctx, carry);
+    stamp = until.toISOString();
+  }
 
   /** Position first, then a window read past it: nothing committed in between is missed. */
-  const catchUpByQuery = async (reason: string) => {
-    const position = await currentPosition(settings, topic, ctx.signal);
-    const until = new Date(Math.ceil((Date.now() + settings.skewMs) / 1000) * 1000);
-    settings.log('info', `${name}: ${reason}; reading SystemModstamp ${stamp ?? 'from the start'} – ${until.toISOString()}, then change events from there`);
-    const from: StreamBookmark | undefined = stamp ? { replicationKey, value: stamp } : undefined;
-    for (const window of await ctx.planWindows(from, until)) await ctx.readWindow(window, {});
-    stamp = until.toISOString();
-    replayId = position;
-    await checkpoint(replayId ?? Buffer.alloc(0));
-  };
+  async function* catchUpByQuery(reason: string): AsyncIterable<Output> {
+    const taken = await currentPosition(settings, topic, ctx.signal);
+    const until = pastNow(settings.skewMs);
+    await ctx.log('info', `${name}: ${reason}; reading SystemModstamp ${stamp ?? 'from the start'} – ${until.toISOString()}, then change events from there`);
+    // Windows carry no replay id: a run killed inside them starts over with a new position.
+    yield* windowsUntil(until, {});
+    replayId = taken ?? Buffer.alloc(0);
+    yield { position: position() };
+  }
 
-  if (!replayId) await catchUpByQuery(ctx.bookmark?.value ? 'no replay id in the state' : 'first run: snapshot');
+  if (!replayId) yield* catchUpByQuery(bookmark?.value ? 'no replay id in the state' : 'first run: snapshot');
 
   // A position refused right after it was taken is not a retention problem: give up then.
-  for (let refusedInARow = 0; ; refusedInARow += 1) {
+  for (let refused = 0; ; refused += 1) {
     try {
-      await consume();
+      yield* consume();
       return;
     } catch (thrown) {
-      if (!(thrown instanceof PubSubReplayIdError) || ctx.signal.aborted || refusedInARow >= 2) throw thrown;
-      settings.log('warn', `${name}: ${thrown.message}`);
-      await catchUpByQuery('the stored replay id is no longer retained');
+      if (!(thrown instanceof PubSubReplayIdError) || ctx.signal.aborted || refused >= 2) throw thrown;
+      await ctx.log('warn', `${name}: ${thrown.message}`);
+      yield* catchUpByQuery('the stored replay id is no longer retained');
     }
   }
 
-  async function consume(): Promise<void> {
+  async function* consume(): AsyncIterable<Output> {
     const start: ReplayStart = replayId && replayId.length > 0 ? { preset: 'CUSTOM', replayId } : { preset: 'EARLIEST' };
     let target: Buffer | undefined;
     let first = true;
@@ -121,7 +151,7 @@ export async function readChangeEvents(ctx: ChangeEventStreamContext, settings: 
       }
       if (batch.events.length > 0) {
         idleSince = Date.now();
-        await apply(batch);
+        yield* apply(batch);
         emitted = true;
         if (!settings.follow && target && batch.events.some((e) => e.replayId.equals(target!))) break;
         continue;
@@ -130,26 +160,25 @@ export async function readChangeEvents(ctx: ChangeEventStreamContext, settings: 
       // An empty response that is not a timeout is the server's keepalive: nothing is pending.
       if (!batch.idle || Date.now() - idleSince >= settings.idleMs) break;
     }
-    if (!emitted && !ctx.signal.aborted) await checkpoint(replayId);
+    if (!emitted && !ctx.signal.aborted) yield { position: position() };
   }
 
-  async function apply(batch: PubSubBatch): Promise<void> {
+  async function* apply(batch: PubSubBatch): AsyncIterable<Output> {
     const last = batch.events.at(-1)!;
     const changes = foldChangeEvents(batch.events.filter((e) => e.header.entityName.toLowerCase() === stream.definition.sobject.toLowerCase()));
     if (changes.overflow) {
       // A transaction changed more records than events could describe: read the range instead.
-      settings.log('warn', `${name}: GAP_OVERFLOW; re-reading changes since ${stamp ?? 'the start'} by SystemModstamp`);
-      const until = new Date(Math.ceil((Date.now() + settings.skewMs) / 1000) * 1000);
-      const from: StreamBookmark | undefined = stamp ? { replicationKey, value: stamp } : undefined;
-      for (const window of await ctx.planWindows(from, until)) await ctx.readWindow(window, { replayId: last.replayId.toString('base64') });
-      stamp = until.toISOString();
+      await ctx.log('warn', `${name}: GAP_OVERFLOW; re-reading changes since ${stamp ?? 'the start'} by SystemModstamp`);
+      yield* windowsUntil(pastNow(settings.skewMs), { ...(replayId ? { replayId: replayId.toString('base64') } : {}) });
     }
-    if (changes.gaps > 0) settings.log('info', `${name}: ${changes.gaps} record(s) named by gap events are re-read by Id`);
-    for (let i = 0; i < changes.reread.length; i += settings.rereadBatchSize) await ctx.reread(changes.reread.slice(i, i + settings.rereadBatchSize));
-    if (changes.deleted.size > 0) await ctx.emit({ kind: 'records', stream: name, batch: buildTombstones(stream, changes.deleted, settings.deletedAtKey) });
+    if (changes.gaps > 0) await ctx.log('info', `${name}: ${changes.gaps} record(s) named by gap events are re-read by Id`);
+    for (let i = 0; i < changes.reread.length; i += settings.rereadBatchSize) {
+      for await (const records of settings.reread(stream, changes.reread.slice(i, i + settings.rereadBatchSize), ctx.signal)) yield { batch: records };
+    }
+    if (changes.deleted.size > 0) yield { batch: buildTombstones(stream, changes.deleted, settings.deletedAtKey) };
     if (changes.lastCommit !== undefined && (!stamp || changes.lastCommit > Date.parse(stamp))) stamp = iso(changes.lastCommit);
     replayId = last.replayId;
-    await checkpoint(replayId);
+    yield { position: position() };
   }
 }
 

@@ -4,7 +4,9 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../../src/config/parse-config.js';
 import { secrets } from '../../../src/core/secrets.js';
-import { buildJwtAssertion, createAuthenticator, escapeXml, soapLoginVersion } from '../../../src/salesforce/auth/login-flows.js';
+import { buildJwtAssertion, type JwtBearerAuth } from '../../../src/salesforce/auth/flows/jwt-bearer.js';
+import { escapeXml, soapLoginVersion } from '../../../src/salesforce/auth/flows/soap-login.js';
+import { createAuthenticator } from '../../../src/salesforce/auth/registry.js';
 import { createBaseRequester } from '../../../src/salesforce/http/send-request.js';
 
 let server: Server;
@@ -112,7 +114,7 @@ describe('OAuth flows', () => {
     };
     await authenticator({ client_id: 'cid', username: 'user@x.com', private_key: pem, is_sandbox: true }).login();
     const config = parseConfig({ client_id: 'cid', username: 'u', private_key: pem, jwt_audience: 'https://community.example.com' });
-    const claims = JSON.parse(Buffer.from(buildJwtAssertion(config.auth, 0).split('.')[1]!, 'base64url').toString()) as Record<string, unknown>;
+    const claims = JSON.parse(Buffer.from(buildJwtAssertion(config.auth as JwtBearerAuth, 0).split('.')[1]!, 'base64url').toString()) as Record<string, unknown>;
     expect(claims).toMatchObject({ aud: 'https://community.example.com', exp: 180 });
   });
 });

@@ -1,19 +1,23 @@
 import { describe, expect, it } from 'vitest';
-import { parseArgs } from '../../../src/cli/parse-args.js';
+import { chooseProtocol, parseArgs } from '../../../src/cli/parse-args.js';
+import { airbyteProtocol } from '../../../src/protocol/airbyte/adapter.js';
+import { singerProtocol } from '../../../src/protocol/singer/adapter.js';
 
 describe('parseArgs', () => {
   it('reads the Airbyte commands', () => {
-    expect(parseArgs(['spec'])).toMatchObject({ protocol: 'airbyte', command: 'spec' });
-    expect(parseArgs(['check', '--config', 'c.json'])).toMatchObject({ protocol: 'airbyte', command: 'check', configPath: 'c.json' });
+    expect(parseArgs(['spec'])).toMatchObject({ protocol: airbyteProtocol, command: 'spec' });
+    expect(parseArgs(['check', '--config', 'c.json'])).toMatchObject({ protocol: airbyteProtocol, command: 'check', configSources: [{ kind: 'file', path: 'c.json' }] });
     expect(parseArgs(['read', '--config', 'c.json', '--catalog', 'k.json', '--state', 's.json', '--debug'])).toEqual({
-      protocol: 'airbyte', command: 'read', configPath: 'c.json', catalogPath: 'k.json', statePath: 's.json', debug: true,
+      protocol: airbyteProtocol, command: 'read', configSources: [{ kind: 'file', path: 'c.json' }], catalogPath: 'k.json', statePath: 's.json', debug: true,
     });
+    // Airbyte has no `ENV` config source: it is a file name there.
+    expect(parseArgs(['discover', '--config', 'ENV'])).toMatchObject({ configSources: [{ kind: 'file', path: 'ENV' }] });
   });
 
   it('reads the Singer flags, --properties as --catalog and repeated --config', () => {
-    expect(parseArgs(['--config', 'a.json', '--discover'])).toMatchObject({ protocol: 'singer', command: 'discover', configSources: ['a.json'] });
+    expect(parseArgs(['--config', 'a.json', '--discover'])).toMatchObject({ protocol: singerProtocol, command: 'discover', configSources: [{ kind: 'file', path: 'a.json' }] });
     expect(parseArgs(['--config', 'a.json', '--properties', 'p.json', '--state', 's.json'])).toMatchObject({ command: 'read', catalogPath: 'p.json', statePath: 's.json' });
-    expect(parseArgs(['--config', 'a.json', '--config', 'ENV'])).toMatchObject({ command: 'read', configSources: ['a.json', 'ENV'] });
+    expect(parseArgs(['--config', 'a.json', '--config', 'ENV'])).toMatchObject({ command: 'read', configSources: [{ kind: 'file', path: 'a.json' }, { kind: 'env' }] });
     expect(parseArgs(['--config', 'a.json'])).not.toHaveProperty('catalogPath');
     expect(parseArgs(['--config', 'a.json', '--test'])).toMatchObject({ command: 'check' });
     expect(parseArgs(['--about', '--format', 'json'])).toMatchObject({ command: 'about', format: 'json' });
@@ -23,7 +27,7 @@ describe('parseArgs', () => {
 
   it('reads auth login: 127.0.0.1 callback on port 8976 unless --port or --redirect-uri', () => {
     expect(parseArgs(['auth', 'login', '--client-id', 'abc'])).toEqual({
-      protocol: 'singer',
+      protocol: singerProtocol,
       command: 'auth-login',
       debug: false,
       login: { clientId: 'abc', sandbox: false, port: 8976, scopes: 'api refresh_token', configOut: 'tap-salesforce.config.json', force: false, timeoutSeconds: 300, openBrowser: true },
@@ -45,6 +49,14 @@ describe('parseArgs', () => {
     [['auth', 'login', '--client-id', 'a', '--sandbox', '--login-url', 'https://acme.my.salesforce.com']],
   ])('refuses auth login arguments %j', (argv) => {
     expect(() => parseArgs(argv)).toThrow(expect.objectContaining({ code: 'TAP_ARGUMENTS_INVALID', kind: 'config' }));
+  });
+
+  it('chooses the protocol from the first argument, before parsing, so argument errors are reported in it', () => {
+    expect(chooseProtocol(['read', '--nonsense'])).toBe(airbyteProtocol);
+    expect(chooseProtocol(['frobnicate'])).toBe(airbyteProtocol);
+    expect(chooseProtocol(['--config', 'c.json'])).toBe(singerProtocol);
+    expect(chooseProtocol(['auth', 'login'])).toBe(singerProtocol);
+    expect(chooseProtocol([])).toBe(singerProtocol);
   });
 
   it('accepts --quiet on reads of both protocols', () => {

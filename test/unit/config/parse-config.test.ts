@@ -130,7 +130,7 @@ describe('parseConfig', () => {
     const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 1024 });
     const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
     const c = parseConfig({ client_id: 'c', username: 'u', private_key: pem.replace(/\n/g, '\\n') });
-    expect(c.auth.privateKey).toBe(pem);
+    expect(c.auth).toMatchObject({ type: 'jwt', privateKey: pem });
   });
 
   it('parses lookback and window durations in seconds or ISO-8601', () => {

@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import type { FieldDefinition, SelectedStream, StreamDefinition } from '../../../src/catalog/types.js';
 import { TapError } from '../../../src/core/errors.js';
 import type { RecordBatch, SyncEvent } from '../../../src/sync/events.js';
-import { runSync, weighEvent, type ReadRequest, type SyncPlanHooks, type SyncWindow, type WindowReader } from '../../../src/sync/run-sync.js';
+import { bulk2Api } from '../../../src/sync/bulk2-reader.js';
+import { ReadApiRegistry, type ReadRequest, type SyncWindow, type WindowReader } from '../../../src/sync/read-apis.js';
+import type { SyncPlanHooks } from '../../../src/sync/read-modes.js';
+import { restApi } from '../../../src/sync/rest-reader.js';
+import { runSync, weighEvent } from '../../../src/sync/run-sync.js';
 
 function field(name: string, extra: Partial<FieldDefinition> = {}): FieldDefinition {
   return { name, sfType: 'string', valueKind: 'string', schema: {}, nullable: true, calculated: false, bulkSelectable: true, ...extra };
@@ -15,6 +19,9 @@ function stream(name: string, extra: Partial<StreamDefinition> = {}, method: 'IN
   };
   return { definition, fields: ['Id', 'SystemModstamp'], method, ...(method === 'INCREMENTAL' ? { replicationKey: 'SystemModstamp' } : {}) };
 }
+
+/** Bulk API 2.0 and REST as the tap registers them, each read by `bulk` and `rest`. */
+const apisOf = (bulk: WindowReader, rest: WindowReader) => new ReadApiRegistry([bulk2Api(bulk), restApi(rest)]);
 
 const days = (n: number) => new Date(Date.UTC(2024, 0, 1 + n)).toISOString();
 
@@ -32,7 +39,7 @@ const hooks: SyncPlanHooks = {
     const mid = new Date(a + (b - a) / 2).toISOString();
     return [{ start: w.start, end: mid }, { start: mid, end: w.end }];
   },
-  classifyFailure: (error) => (error.code === 'SF_INVALIDENTITY' ? 'use_rest' : error.code === 'TAP_BULK_JOB_TIMEOUT' ? 'shrink_window' : 'fail'),
+  classifyFailure: (error) => (error.code === 'SF_INVALIDENTITY' ? 'fall_back' : error.code === 'TAP_BULK_JOB_TIMEOUT' ? 'shrink_window' : 'fail'),
   checkQuota: async () => undefined,
 };
 
@@ -75,7 +82,7 @@ describe('runSync', () => {
       }
     };
     const events = runSync({
-      streams: [stream('Account', {}, 'FULL_TABLE')], bookmarks: new Map(), read: { bulk: pages, rest: pages },
+      streams: [stream('Account', {}, 'FULL_TABLE')], bookmarks: new Map(), apis: apisOf(pages, pages),
       hooks, streamConcurrency: 1, signal: new AbortController().signal,
     })[Symbol.asyncIterator]();
     await events.next();
@@ -113,7 +120,7 @@ describe('runSync', () => {
   it('emits statuses, schema, records then a state after each window', async () => {
     const calls: ReadRequest[] = [];
     const { events, error } = await collect(runSync({
-      streams: [stream('Account')], bookmarks: new Map(), read: { bulk: recordsReader(calls), rest: recordsReader(calls) },
+      streams: [stream('Account')], bookmarks: new Map(), apis: apisOf(recordsReader(calls), recordsReader(calls)),
       hooks, streamConcurrency: 2, signal: new AbortController().signal,
     }));
     expect(error).toBeUndefined();
@@ -127,7 +134,7 @@ describe('runSync', () => {
     const calls: ReadRequest[] = [];
     const { events } = await collect(runSync({
       streams: [stream('LoginHistory', { replicationKey: undefined }, 'FULL_TABLE')], bookmarks: new Map(),
-      read: { bulk: recordsReader(calls), rest: recordsReader(calls) }, hooks, streamConcurrency: 1, signal: new AbortController().signal,
+      apis: apisOf(recordsReader(calls), recordsReader(calls)), hooks, streamConcurrency: 1, signal: new AbortController().signal,
     }));
     expect(summary(events, 'LoginHistory')).toEqual(['STARTED', 'schema', 'RUNNING', 'estimate', 'records', 'state:complete', 'COMPLETE']);
     expect(calls[0]!.window).toBeUndefined();
@@ -136,7 +143,7 @@ describe('runSync', () => {
   it('still checkpoints a stream with nothing to read', async () => {
     const { events } = await collect(runSync({
       streams: [stream('Account')], bookmarks: new Map([['Account', { replicationKey: 'SystemModstamp', value: '2999-01-01T00:00:00.000Z' }]]),
-      read: { bulk: recordsReader([]), rest: recordsReader([]) }, hooks: { ...hooks, planWindows: () => [] }, streamConcurrency: 1,
+      apis: apisOf(recordsReader([]), recordsReader([])), hooks: { ...hooks, planWindows: () => [] }, streamConcurrency: 1,
       signal: new AbortController().signal,
     }));
     expect(summary(events, 'Account')).toEqual(['STARTED', 'schema', 'RUNNING', 'state:2999-01-01T00:00:00.000Z', 'COMPLETE']);
@@ -146,7 +153,7 @@ describe('runSync', () => {
     const calls: ReadRequest[] = [];
     const read = recordsReader(calls, (r) => (r.api === 'bulk' ? new TapError('SF_INVALIDENTITY', 'not supported', { kind: 'salesforce' }) : undefined));
     const { events } = await collect(runSync({
-      streams: [stream('Account')], bookmarks: new Map(), read: { bulk: read, rest: read }, hooks, streamConcurrency: 1, signal: new AbortController().signal,
+      streams: [stream('Account')], bookmarks: new Map(), apis: apisOf(read, read), hooks, streamConcurrency: 1, signal: new AbortController().signal,
     }));
     expect(calls.map((c) => c.api)).toEqual(['bulk', 'rest', 'rest']);
     expect(summary(events, 'Account').filter((s) => s.startsWith('state'))).toHaveLength(2);
@@ -159,7 +166,7 @@ describe('runSync', () => {
       r.window && Date.parse(r.window.end) - Date.parse(r.window.start) > 86_400_000 && r.window.start === days(0)
         ? new TapError('TAP_BULK_JOB_TIMEOUT', 'too slow', { kind: 'transient' }) : undefined);
     const { events } = await collect(runSync({
-      streams: [stream('Account')], bookmarks: new Map(), read: { bulk: read, rest: read }, hooks, streamConcurrency: 1, signal: new AbortController().signal,
+      streams: [stream('Account')], bookmarks: new Map(), apis: apisOf(read, read), hooks, streamConcurrency: 1, signal: new AbortController().signal,
     }));
     expect(calls.map((c) => `${c.window!.start.slice(8, 10)}-${c.window!.end.slice(8, 10)}`)).toEqual(['01-03', '01-02', '02-03', '03-05']);
     expect(summary(events, 'Account').filter((s) => s.startsWith('state'))).toEqual([`state:${days(1)}`, `state:${days(2)}`, `state:${days(4)}`]);
@@ -168,7 +175,7 @@ describe('runSync', () => {
   it('reports a failing stream as INCOMPLETE and goes on with the others', async () => {
     const read = recordsReader([], (r) => (r.stream.definition.name === 'Bad' ? new TapError('SF_MALFORMED_QUERY', 'bad where', { kind: 'salesforce' }) : undefined));
     const { events, error } = await collect(runSync({
-      streams: [stream('Bad'), stream('Good')], bookmarks: new Map(), read: { bulk: read, rest: read }, hooks, streamConcurrency: 1,
+      streams: [stream('Bad'), stream('Good')], bookmarks: new Map(), apis: apisOf(read, read), hooks, streamConcurrency: 1,
       signal: new AbortController().signal,
     }));
     expect(error).toBeUndefined();
@@ -184,7 +191,7 @@ describe('runSync', () => {
       yield { count: 1, objects: [{ Id: request.stream.definition.name }] };
     };
     const { events, error } = await collect(runSync({
-      streams: [stream('A'), stream('B')], bookmarks: new Map(), read: { bulk: read, rest: read }, hooks, streamConcurrency: 1,
+      streams: [stream('A'), stream('B')], bookmarks: new Map(), apis: apisOf(read, read), hooks, streamConcurrency: 1,
       signal: new AbortController().signal,
     }));
     expect((error as TapError).code).toBe('TAP_QUOTA_REACHED');
@@ -200,7 +207,7 @@ describe('runSync', () => {
       yield { count: 0 };
     };
     const { error } = await collect(runSync({
-      streams: [stream('A')], bookmarks: new Map(), read: { bulk: read, rest: read }, hooks, streamConcurrency: 1, signal: controller.signal,
+      streams: [stream('A')], bookmarks: new Map(), apis: apisOf(read, read), hooks, streamConcurrency: 1, signal: controller.signal,
     }));
     expect((error as TapError).kind).toBe('interrupted');
   });
@@ -215,13 +222,13 @@ describe('runSync API choice', () => {
 
   it('reads through REST when a selected field needs it', async () => {
     const calls: ReadRequest[] = [];
-    await collect(runSync({ streams: [withBase64()], bookmarks: new Map(), read: { bulk: recordsReader(calls), rest: recordsReader(calls) }, hooks, streamConcurrency: 1, signal: new AbortController().signal }));
+    await collect(runSync({ streams: [withBase64()], bookmarks: new Map(), apis: apisOf(recordsReader(calls), recordsReader(calls)), hooks, streamConcurrency: 1, signal: new AbortController().signal }));
     expect(new Set(calls.map((c) => c.api))).toEqual(new Set(['rest']));
   });
 
   it('keeps Bulk and leaves such fields out when the user insists on Bulk', async () => {
     const calls: ReadRequest[] = [];
-    const { events } = await collect(runSync({ streams: [withBase64()], api: 'bulk', bookmarks: new Map(), read: { bulk: recordsReader(calls), rest: recordsReader(calls) }, hooks, streamConcurrency: 1, signal: new AbortController().signal }));
+    const { events } = await collect(runSync({ streams: [withBase64()], api: 'bulk', bookmarks: new Map(), apis: apisOf(recordsReader(calls), recordsReader(calls)), hooks, streamConcurrency: 1, signal: new AbortController().signal }));
     expect(new Set(calls.map((c) => c.api))).toEqual(new Set(['bulk']));
     expect(calls[0]!.plan.columns.map((c) => c.name)).toEqual(['Id', 'SystemModstamp']);
     expect(events.some((e) => e.kind === 'log' && e.level === 'warn' && e.message.includes('VersionData'))).toBe(true);
@@ -229,7 +236,7 @@ describe('runSync API choice', () => {
 
   it('uses REST only when asked to', async () => {
     const calls: ReadRequest[] = [];
-    await collect(runSync({ streams: [stream('Account')], api: 'rest', bookmarks: new Map(), read: { bulk: recordsReader(calls), rest: recordsReader(calls) }, hooks, streamConcurrency: 1, signal: new AbortController().signal }));
+    await collect(runSync({ streams: [stream('Account')], api: 'rest', bookmarks: new Map(), apis: apisOf(recordsReader(calls), recordsReader(calls)), hooks, streamConcurrency: 1, signal: new AbortController().signal }));
     expect(new Set(calls.map((c) => c.api))).toEqual(new Set(['rest']));
   });
 });

@@ -1,0 +1,25 @@
+/**
+ * The REST reader: one window (or the whole table) through `query` / `queryAll`, following
+ * `nextRecordsUrl`. It serves every object and every field, so it is the last fallback.
+ */
+import type { SalesforceClient } from '../salesforce/client.js';
+import { buildSelect, MAX_REST_SOQL_URL_CHARS, splitColumns } from '../salesforce/soql.js';
+import type { ReadApi, WindowReader } from './read-apis.js';
+import { completeRowsById, joinParts, partShape, readRestRows, selectSpec, type ReaderSettings } from './readers.js';
+
+export function createRestReader(client: SalesforceClient, settings: ReaderSettings): WindowReader {
+  return async function* (request) {
+    const spec = selectSpec(request, settings);
+    const parts = splitColumns(spec, MAX_REST_SOQL_URL_CHARS, (soql) => encodeURIComponent(soql).length);
+    if (parts.length === 1) {
+      for await (const objects of readRestRows(client, settings, buildSelect(spec), request.plan, request)) yield { count: objects.length, objects };
+      return;
+    }
+    const iterators = parts.map((columns) => readRestRows(client, settings, buildSelect({ ...spec, columns, orderBy: 'Id' }), partShape(request.plan, columns), request)[Symbol.asyncIterator]());
+    yield* joinParts(iterators, request.plan, (rows) => completeRowsById(client, settings, request, parts, rows));
+  };
+}
+
+export function restApi(read: WindowReader): ReadApi {
+  return { id: 'rest', label: 'REST', read };
+}
