@@ -9,7 +9,7 @@ import { TapError } from '../core/errors.js';
 import type { SalesforceClient } from '../salesforce/client.js';
 import { buildPubSubAuth } from '../salesforce/pubsub/pubsub-auth.js';
 import { PubSubClient } from '../salesforce/pubsub/pubsub-client.js';
-import { createChangeEventsMode } from '../sync/change-events/read-change-events.js';
+import { changeEventTopic, createChangeEventsMode } from '../sync/change-events/read-change-events.js';
 import { withDeletedAtProperty } from '../sync/change-events/tombstone-records.js';
 import { BUILT_IN_READ_MODES } from '../sync/modes/built-in.js';
 import type { WindowReader } from '../sync/read-apis.js';
@@ -71,4 +71,34 @@ export function openChangeEvents(ctx: CommandContext, client: SalesforceClient, 
       reread: (stream, ids, signal) => restRead({ stream: withIdFilter(stream, ids), plan: buildReadPlan(stream), api: 'rest', signal, onEstimate: () => undefined }),
   });
   return { streams, modes: [mode, ...BUILT_IN_READ_MODES], close: () => pubsub.close() };
+}
+
+/**
+ * For `check`: which streams named in `change_data_capture` can be read through change events
+ * (their topic answers), as one sentence; undefined when the setting is empty.
+ */
+export async function describeChangeDataCapture(ctx: CommandContext, client: SalesforceClient): Promise<string | undefined> {
+  const names = ctx.config.changeDataCapture;
+  if (names.length === 0) return undefined;
+  const pubsub = new PubSubClient({ endpoint: ctx.config.pubsubUrl, auth: buildPubSubAuth(client), maxReconnects: 1, backoffBaseMs: DEFAULTS.retryBaseMs, backoffMaxMs: DEFAULTS.retryBaseMs });
+  const enabled: string[] = [];
+  const disabled: string[] = [];
+  try {
+    for (const name of names) {
+      const topic = name === '*' ? '/data/ChangeEvents' : changeEventTopic(name);
+      try {
+        await pubsub.getTopic(topic);
+        enabled.push(name);
+      } catch (error) {
+        if (!(error instanceof TapError) || error.code !== 'SF_PUBSUB_TOPIC_UNAVAILABLE') return `Change Data Capture: the Pub/Sub API at ${ctx.config.pubsubUrl} failed (${(error as Error).message}).`;
+        disabled.push(name);
+      }
+    }
+  } finally {
+    pubsub.close();
+  }
+  const parts = [];
+  if (enabled.length > 0) parts.push(`enabled for ${enabled.join(', ')}`);
+  if (disabled.length > 0) parts.push(`not enabled for ${disabled.join(', ')} (select them in Setup → Change Data Capture)`);
+  return `Change Data Capture: ${parts.join('; ')}.`;
 }

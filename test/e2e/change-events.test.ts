@@ -141,6 +141,13 @@ describe('change events (LOG_BASED) end to end', () => {
     expect(fold([base, run])).toEqual(truth());
   });
 
+  it('check reports which change_data_capture streams have Change Data Capture enabled', async () => {
+    const run = await runTap(['check', '--config', '{file:config.json}'], { files: { 'config.json': { ...config(), change_data_capture: ['Account', 'Opportunity'] } } });
+    const status = run.ofType('CONNECTION_STATUS')[0]!['connectionStatus'] as { status: string; message: string };
+    expect(status.status).toBe('SUCCEEDED');
+    expect(status.message).toMatch(/Change Data Capture: enabled for Account; not enabled for Opportunity/);
+  });
+
   it('fails the stream with a clear error when the object is not selected for Change Data Capture', async () => {
     em.pubsub.select([]);
     const run = await read();
