@@ -7,7 +7,7 @@
  *   same changes (REST/Bulk requests in the emulator's journal; Pub/Sub calls counted apart);
  * - peak RSS of a run reading a burst of 100,000 events (memory stays flat: pull flow control).
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -28,14 +28,24 @@ interface Run {
   lines: string[];
 }
 
-/** The Singer CLI under GNU time, stdout kept (it is small), until it exits. */
-function runTap(cli: string, argv: string[]): Run {
+/**
+ * The Singer CLI under GNU time until it exits, stdout kept. Spawned asynchronously: the emulator
+ * serving it lives in this process.
+ */
+function runTap(cli: string, argv: string[]): Promise<Run> {
   const started = process.hrtime.bigint();
-  const run = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, cli, ...argv], { maxBuffer: 1 << 30 });
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  const stderr = run.stderr.toString();
-  if (run.status !== 0) throw new Error(`tap exited with ${run.status}:\n${stderr.slice(-2000)}`);
-  return { seconds, peakRssMb: Number(stderr.trim().split('\n').at(-1)) / 1024, lines: run.stdout.toString().split('\n').filter(Boolean) };
+  const child = spawn('/usr/bin/time', ['-f', '%M', process.execPath, cli, ...argv], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const out: Buffer[] = [];
+  let stderr = '';
+  child.stdout.on('data', (c: Buffer) => out.push(c));
+  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+  return new Promise((resolve, reject) => {
+    child.on('close', (code) => {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      if (code !== 0) return reject(new Error(`tap exited with ${code}:\n${stderr.slice(-2000)}`));
+      resolve({ seconds, peakRssMb: Number(stderr.trim().split('\n').at(-1)) / 1024, lines: Buffer.concat(out).toString().split('\n').filter(Boolean) });
+    });
+  });
 }
 
 const lastState = (lines: string[]) => JSON.parse(lines.filter((l) => l.includes('"type":"STATE"')).at(-1)!).value as unknown;
@@ -106,19 +116,19 @@ export async function changeEventRows(cli: string, dir: string): Promise<CdcResu
       return path;
     };
     // Snapshots first: each mode's state before the changes.
-    const cdcState = stateFile('cdc-state.json', lastState(runTap(cli, ['--config', cdcConfig]).lines));
+    const cdcState = stateFile('cdc-state.json', lastState((await runTap(cli, ['--config', cdcConfig])).lines));
     await new Promise((r) => setTimeout(r, 1100));
-    const modstampState = stateFile('modstamp-state.json', lastState(runTap(cli, ['--config', modstampConfig]).lines));
+    const modstampState = stateFile('modstamp-state.json', lastState((await runTap(cli, ['--config', modstampConfig])).lines));
     await new Promise((r) => setTimeout(r, 1100));
 
     churn(em, 10_000, 'bench');
     em.journal.clear();
     const rpcs = em.pubsub.stats();
-    const cdc = runTap(cli, ['--config', cdcConfig, '--state', cdcState]);
+    const cdc = await runTap(cli, ['--config', cdcConfig, '--state', cdcState]);
     const cdcCalls = dataCalls(em);
     const subscribes = em.pubsub.stats().subscribes - rpcs.subscribes;
     em.journal.clear();
-    const modstamp = runTap(cli, ['--config', modstampConfig, '--state', modstampState]);
+    const modstamp = await runTap(cli, ['--config', modstampConfig, '--state', modstampState]);
     const modstampCalls = dataCalls(em);
     results.push({ name: 'cdc run: 10,000 changes from a replay id', records: recordCount(cdc.lines), seconds: cdc.seconds, recordsPerSecond: 10_000 / cdc.seconds, peakRssMb: cdc.peakRssMb, note: `events/s incl. start-up; ${cdcCalls} REST/Bulk calls + ${subscribes} Pub/Sub subscribe(s)` });
     results.push({ name: 'SystemModstamp run: same 10,000 changes', records: recordCount(modstamp.lines), seconds: modstamp.seconds, recordsPerSecond: 10_000 / modstamp.seconds, peakRssMb: modstamp.peakRssMb, note: `${modstampCalls} REST/Bulk calls` });
@@ -126,9 +136,9 @@ export async function changeEventRows(cli: string, dir: string): Promise<CdcResu
     const followState = stateFile('cdc-state-2.json', lastState(cdc.lines));
     results.push(await latency(cli, em, dir, cdcConfig, followState));
 
-    const burstState = stateFile('cdc-state-3.json', lastState(runTap(cli, ['--config', cdcConfig, '--state', followState]).lines));
+    const burstState = stateFile('cdc-state-3.json', lastState((await runTap(cli, ['--config', cdcConfig, '--state', followState])).lines));
     churn(em, 100_000, 'burst');
-    const burst = runTap(cli, ['--config', cdcConfig, '--state', burstState]);
+    const burst = await runTap(cli, ['--config', cdcConfig, '--state', burstState]);
     results.push({ name: 'cdc run: burst of 100,000 events', records: recordCount(burst.lines), seconds: burst.seconds, recordsPerSecond: 100_000 / burst.seconds, peakRssMb: burst.peakRssMb, note: 'peak RSS stays flat: events pulled 100 at a time' });
   } finally {
     await em.close();

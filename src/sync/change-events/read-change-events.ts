@@ -22,7 +22,8 @@ import type { PubSubBatch, ReplayStart, SubscribeOptions } from '../../salesforc
 import { PubSubReplayIdError } from '../../salesforce/pubsub/pubsub-client.js';
 import type { RecordBatch, StreamBookmark } from '../events.js';
 import type { SyncWindow } from '../read-apis.js';
-import { ShrinkRange, type ModeContext, type ModeOutput, type ReadMode } from '../read-modes.js';
+import { readWindow } from '../modes/incremental-windows.js';
+import type { ModeContext, ModeOutput, ReadMode } from '../read-modes.js';
 import { foldChangeEvents } from './fold-events.js';
 import { buildTombstones } from './tombstone-records.js';
 
@@ -80,19 +81,9 @@ export function createChangeEventsMode(settings: ChangeEventSettings): ReadMode<
   };
 }
 
-/** One window's records, halved when too big, then its position. */
-async function* readWindow(window: SyncWindow, ctx: ModeContext, position: ChangeEventsBookmark): AsyncIterable<Output> {
-  try {
-    for await (const batch of ctx.read(window)) yield { batch };
-  } catch (error) {
-    if (!(error instanceof ShrinkRange)) throw error;
-    const halves = ctx.hooks.splitWindow(window);
-    if (!halves) throw error.error;
-    yield* readWindow(halves[0], ctx, position);
-    yield* readWindow(halves[1], ctx, position);
-    return;
-  }
-  yield { position: { ...position, value: window.end } };
+/** One window's records (halved when too big), each window's end checkpointed with `carry`. */
+async function* readWindowWith(window: SyncWindow, ctx: ModeContext, carry: ChangeEventsBookmark): AsyncIterable<Output> {
+  for await (const out of readWindow(window, ctx)) yield 'batch' in out ? out : { position: { ...carry, ...(out.position.value ? { value: out.position.value } : {}) } };
 }
 
 async function* readChangeEvents(bookmark: ChangeEventsBookmark | undefined, ctx: ModeContext, settings: ChangeEventSettings): AsyncIterable<Output> {
@@ -109,7 +100,7 @@ async function* readChangeEvents(bookmark: ChangeEventsBookmark | undefined, ctx
   async function* windowsUntil(until: Date, carry: ChangeEventsBookmark): AsyncIterable<Output> {
     const from: StreamBookmark | undefined = stamp ? { replicationKey: 'SystemModstamp', value: stamp } : undefined;
     const windows = await ctx.hooks.planWindows({ ...stream, replicationKey: 'SystemModstamp' }, from, until, ctx.signal);
-    for (const window of windows) yield* readWindow(window, ctx, carry);
+    for (const window of windows) yield* readWindowWith(window, ctx, carry);
     stamp = until.toISOString();
   }
 

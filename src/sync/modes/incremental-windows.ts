@@ -18,7 +18,7 @@ export interface WindowsPlan {
   windows: SyncWindow[];
 }
 
-async function* readWindow(window: SyncWindow, ctx: ModeContext): AsyncIterable<ModeOutput<WindowsBookmark>> {
+export async function* readWindow(window: SyncWindow, ctx: ModeContext): AsyncIterable<ModeOutput<WindowsBookmark>> {
   try {
     for await (const batch of ctx.read(window)) yield { batch };
   } catch (error) {
