@@ -97,9 +97,14 @@ describe('Bulk API 2.0 and REST readers', () => {
 describe('Bulk API 2.0 jobs', () => {
   it('creates a job once when the reply to its POST is lost, aborting the one the lost POST made', async () => {
     emulator.faults.add({ route: 'bulk.create', action: 'truncate', afterBytes: 0, truncateMode: 'reset' });
+    // The orphan must still be running when the job list is read, however slow the machine.
+    const delayMs = emulator.settings.bulkJobDelayMs;
+    emulator.settings.bulkJobDelayMs = 60_000;
     const registry = new BulkJobRegistry();
     const warnings: string[] = [];
-    const job = await createQueryJobOnce(connected.client, { query: 'SELECT Id FROM Account', operation: 'query', sobject: 'Account' }, registry, signal, (m) => warnings.push(m));
+    const job = await createQueryJobOnce(connected.client, { query: 'SELECT Id FROM Account', operation: 'query', sobject: 'Account' }, registry, signal, (m) => warnings.push(m)).finally(() => {
+      emulator.settings.bulkJobDelayMs = delayMs;
+    });
     expect(job.id).toMatch(/^750/);
     expect(emulator.journal.count({ route: 'bulk.create' })).toBe(2);
     expect(emulator.journal.count({ route: 'bulk.abort' })).toBe(1);
