@@ -47,7 +47,7 @@ function withIdFilter(stream: SelectedStream, ids: string[]): SelectedStream {
 
 export function openChangeEvents(ctx: CommandContext, client: SalesforceClient, selected: SelectedStream[], follow: boolean, restRead: WindowReader): ChangeEventsForRead {
   const deletedAtKey = ctx.protocol.deletedAtField;
-  const streams = applySetting(selected, ctx.config.changeDataCapture).map((s) => (s.method === 'LOG_BASED' ? withDeletedAtProperty(s, deletedAtKey) : s));
+  const streams = applySetting(selected, ctx.config.changeDataCapture ?? []).map((s) => (s.method === 'LOG_BASED' ? withDeletedAtProperty(s, deletedAtKey) : s));
   if (!streams.some((s) => s.method === 'LOG_BASED')) {
     if (follow) ctx.logger.warn('--follow applies to change event (LOG_BASED) streams only; none is selected, so the run ends as usual.');
     return { streams, modes: BUILT_IN_READ_MODES, close: () => undefined };
@@ -78,7 +78,7 @@ export function openChangeEvents(ctx: CommandContext, client: SalesforceClient, 
  * (their topic answers), as one sentence; undefined when the setting is empty.
  */
 export async function describeChangeDataCapture(ctx: CommandContext, client: SalesforceClient): Promise<string | undefined> {
-  const names = ctx.config.changeDataCapture;
+  const names = ctx.config.changeDataCapture ?? [];
   if (names.length === 0) return undefined;
   const pubsub = new PubSubClient({ endpoint: ctx.config.pubsubUrl, auth: buildPubSubAuth(client), maxReconnects: 1, backoffBaseMs: DEFAULTS.retryBaseMs, backoffMaxMs: DEFAULTS.retryBaseMs });
   const enabled: string[] = [];

@@ -148,8 +148,8 @@ async function* readChangeEvents(bookmark: ChangeEventsBookmark | undefined, ctx
         continue;
       }
       if (settings.follow) continue;
-      // An empty response that is not a timeout is the server's keepalive: nothing is pending.
-      if (!batch.idle || Date.now() - idleSince >= settings.idleMs) break;
+      // A keepalive while the server owes events: nothing more is available, the run caught up.
+      if ((!batch.idle && (batch.pendingNumRequested ?? 0) > 0) || Date.now() - idleSince >= settings.idleMs) break;
     }
     if (!emitted && !ctx.signal.aborted) yield { position: position() };
   }
