@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: the tap against the emulator, side by side with the byte ceiling and jsforce.
  *
- *   node dist/bench/run.js [--records 1000000] [--big 5000000] [--only read,ceiling,jsforce,pages,discover,engines,planner]
+ *   node dist/bench/run.js [--records 1000000] [--big 5000000] [--only read,ceiling,jsforce,pages,discover,engines,planner,cdc]
  *                          [--engine-records 1000000] (row 3: one object's initial load per read engine, engines.ts)
  *                          [--planner-records 25000]   (Account rows of the planner benchmark, bench/planner.ts)
  *                          [--cpu-prof DIR]   (the tap's runs write V8 CPU profiles to DIR)
@@ -19,6 +19,8 @@
  * - pages: the tap's read with each connection capped at 20 MB/s, `resultPages` downloaded 3
  *   (the default), 4 and 5 at a time against the sequential locator chain (result_page_concurrency 1),
  *   timed from the tap's first result request to its stream's end (its own log timestamps).
+ * - cdc: Change Data Capture (bench/change-events.ts): DML → RECORD latency in --follow, events/s,
+ *   API calls against a SystemModstamp run of the same 10,000 changes, RSS under 100,000 events.
  * Prints a table (with each rate against the previous run's on the same Node, ×prev) and writes
  * bench/results.json, whose rows carry their Node version and time.
  */
@@ -33,6 +35,7 @@ import { engines } from './engines.js';
 import type { ValueKind } from '../src/catalog/types.js';
 import { plannerBench } from './planner.js';
 import { CLI, IMAGE_ENV, IMAGE_SETTINGS, spawnTap, startEmulator, type EmulatorInfo, type Result, type TapOptions } from './tap-process.js';
+import { changeEventRows } from './change-events.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const cli = CLI;
@@ -64,7 +67,7 @@ function args(): Options {
     const i = argv.indexOf(`--${name}`);
     return i >= 0 ? argv[i + 1] : undefined;
   };
-  const only = new Set((get('only') ?? 'read,ceiling,jsforce,pages,discover,engines,planner').split(','));
+  const only = new Set((get('only') ?? 'read,ceiling,jsforce,pages,discover,engines,planner,cdc').split(','));
   const big = get('big');
   const cpuProf = get('cpu-prof');
   return {
@@ -352,6 +355,7 @@ async function main(): Promise<void> {
   }
   if (options.only.has('discover')) results.push(await discovery(dir));
   if (options.only.has('planner')) results.push(...(await plannerBench(dir, options.plannerRecords)));
+  if (options.only.has('cdc')) results.push(...(await changeEventRows(cli, dir)));
 
   const ceil = results.find((r) => r.name.startsWith('ceiling'));
   const js = results.find((r) => r.name.startsWith('jsforce'));

@@ -92,6 +92,8 @@ export class EventLog {
     if (replayId.length !== 8) return { error: 'invalid' };
     const position = replayId.readBigUInt64BE();
     if (position > this.#position || position <= 1000n) return { error: 'invalid' };
+    // The latest replay id (as keepalives report it) stays a valid start after its event expired.
+    if (position === this.#position) return { seq: this.endSeq() };
     let lo = this.#head;
     let hi = this.#events.length - 1;
     if (hi < lo || position < this.#events[lo]!.position) return { error: 'expired' };

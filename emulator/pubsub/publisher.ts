@@ -2,23 +2,17 @@
  * Publishes a change event on the bus after every committed create, update and delete of an
  * object selected for Change Data Capture, and serves topics and schemas.
  *
- * Commits reach it through `CommitSource`: a small interface the org's own commit listener
- * satisfies. `observeOrgCommits` adapts an org whose writes are plain methods, by diffing the
- * record before and after each write. Inside `transaction()`, records changed the same way share
- * one event (one event, several `recordIds`), as Salesforce groups them.
+ * Commits come from the org's commit listener (every write, whichever API made it). Inside
+ * `transaction()`, records changed the same way share one event (one event, several
+ * `recordIds`), as Salesforce groups them.
  */
 import avro from 'avsc';
 import type { EmulatedOrg } from '../org/org.js';
-import type { FieldValue } from '../org/types.js';
 import { buildChangeEventSchema, changeEventName, type ChangeEventSchema } from './avro-schema.js';
 import { buildChangeEventRecord, type ChangeType, type OrgCommit } from './change-event.js';
 import type { EventLog } from './event-log.js';
 
 export type CommitListener = (commit: OrgCommit) => void;
-
-export interface CommitSource {
-  onCommit(listener: CommitListener): () => void;
-}
 
 export const ALL_CHANGE_EVENTS = '/data/ChangeEvents';
 
@@ -27,59 +21,28 @@ interface CachedSchema {
   type: avro.Type;
 }
 
-const SKIPPED_IN_DIFF = new Set(['SystemModstamp']);
-
-/** Wraps the org's create/update/delete so each reports its commit. */
-export function observeOrgCommits(org: EmulatedOrg): CommitSource & { transaction<T>(fn: () => T): T } {
+/** The org's commits as change event commits; inside `transaction()` they are grouped. */
+export function observeOrgCommits(org: EmulatedOrg): { onCommit(listener: CommitListener): () => void; transaction<T>(fn: () => T): T } {
   const listeners = new Set<CommitListener>();
-  let commitNumber = 0;
   let batch: OrgCommit[] | undefined;
-  const emit = (commit: OrgCommit) => {
-    if (batch) batch.push(commit);
-    else for (const l of listeners) l(commit);
-  };
-  const base = { create: org.create.bind(org), update: org.update.bind(org), delete: org.delete.bind(org) };
-  const commitOf = (sobject: string, id: string, changeType: ChangeType, before: Record<string, FieldValue> | undefined): OrgCommit => {
-    const after = org.getRecord(sobject, id) ?? {};
-    const changed: Record<string, FieldValue> = {};
-    const nulled: string[] = [];
-    if (changeType !== 'DELETE') {
-      for (const [name, v] of Object.entries(after)) {
-        if (SKIPPED_IN_DIFF.has(name) || typeof v === 'object' && v !== null) continue;
-        const was = before?.[name] ?? null;
-        if (before ? v !== was : v !== null) changed[name] = v;
-        if (before && v === null && was !== null) nulled.push(name);
-      }
+  org.onCommit((c) => {
+    for (const id of c.recordIds) {
+      const commit: OrgCommit = {
+        sobject: c.sobject,
+        changeType: c.changeType.toUpperCase() as ChangeType,
+        recordIds: [id],
+        changed: c.changeType === 'delete' ? {} : { ...c.values.get(id) },
+        nulled: c.nulledFields,
+        commitTimestamp: c.commitTimestamp,
+        transactionKey: c.transactionKey,
+        sequenceNumber: 1,
+        commitNumber: c.sequence,
+        commitUser: org.userId,
+      };
+      if (batch) batch.push(commit);
+      else for (const l of listeners) l(commit);
     }
-    commitNumber += 1;
-    const stamp = after['SystemModstamp'];
-    return {
-      sobject: org.describe(sobject)?.name ?? sobject,
-      changeType,
-      recordIds: [id],
-      changed,
-      nulled,
-      commitTimestamp: typeof stamp === 'string' ? Date.parse(stamp) : Date.now(),
-      transactionKey: `${commitNumber.toString(16).padStart(8, '0')}-${id}`,
-      sequenceNumber: 1,
-      commitNumber,
-      commitUser: org.userId,
-    };
-  };
-  org.create = (sobject, fields) => {
-    const result = base.create(sobject, fields);
-    emit(commitOf(sobject, result.id, 'CREATE', undefined));
-    return result;
-  };
-  org.update = (sobject, id, fields) => {
-    const before = org.getRecord(sobject, id);
-    base.update(sobject, id, fields);
-    emit(commitOf(sobject, id, 'UPDATE', before));
-  };
-  org.delete = (sobject, id) => {
-    base.delete(sobject, id);
-    emit(commitOf(sobject, id, 'DELETE', undefined));
-  };
+  });
   return {
     onCommit(listener) {
       listeners.add(listener);
@@ -88,11 +51,10 @@ export function observeOrgCommits(org: EmulatedOrg): CommitSource & { transactio
     transaction(fn) {
       if (batch) return fn();
       batch = [];
-      let commits: OrgCommit[] = [];
       try {
         return fn();
       } finally {
-        commits = batch;
+        const commits = batch;
         batch = undefined;
         for (const c of groupCommits(commits)) for (const l of listeners) l(c);
       }
@@ -101,9 +63,11 @@ export function observeOrgCommits(org: EmulatedOrg): CommitSource & { transactio
 }
 
 /** Records of one transaction changed the same way (same object, type and values) share one event. */
+const PER_RECORD = new Set(['Id', 'LastModifiedDate', 'SystemModstamp', 'CreatedDate']);
+
 export function groupCommits(commits: OrgCommit[]): OrgCommit[] {
   const groups = new Map<string, OrgCommit>();
-  const key = (c: OrgCommit) => JSON.stringify([c.sobject, c.changeType, Object.entries(c.changed).filter(([k]) => k !== 'Id' && k !== 'LastModifiedDate' && k !== 'CreatedDate'), c.nulled]);
+  const key = (c: OrgCommit) => JSON.stringify([c.sobject, c.changeType, Object.entries(c.changed).filter(([k]) => !PER_RECORD.has(k)), c.nulled]);
   const transactionKey = commits[0]?.transactionKey ?? '';
   let sequence = 0;
   for (const c of commits) {

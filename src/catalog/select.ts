@@ -61,9 +61,16 @@ export function resolveSelection(choices: StreamChoice[], definitions: StreamDef
     if (cursor && !known.has(cursor)) warn(`${choice.name}: cursor_field ${cursor} names no field of the stream; the source defines its cursor${replicationKey ? ` (${replicationKey})` : ''} and uses it instead.`);
     const missingKeys = (choice.primaryKey ?? []).map((path) => path.join('.')).filter((key) => key !== '' && !known.has(key));
     if (missingKeys.length > 0) warn(`${choice.name}: primary_key ${missingKeys.join(', ')} names no field of the stream; the source's key (${definition.keyProperties.join(', ') || 'none'}) is used instead.`);
+    if (method === 'LOG_BASED') {
+      // Change events re-read rows by Id and fall back to SystemModstamp windows: both need the object itself.
+      if (definition.query || !definition.validReplicationKeys.includes('SystemModstamp')) {
+        throw new ConfigError('TAP_CATALOG_BAD_REPLICATION_METHOD', `Stream ${choice.name} cannot be read through change events (LOG_BASED): it needs an object with SystemModstamp, not a custom query.`);
+      }
+      replicationKey = 'SystemModstamp';
+    }
     const wanted = new Set(choice.fields ?? definition.fields.map((f) => f.name));
     for (const key of definition.keyProperties) wanted.add(key);
-    if (method === 'INCREMENTAL' && replicationKey) wanted.add(replicationKey);
+    if (method !== 'FULL_TABLE' && replicationKey) wanted.add(replicationKey);
     const fields = definition.fields.map((f) => f.name).filter((f) => wanted.has(f));
     const overrides: Record<string, FieldOverride> = {};
     for (const field of definition.fields) {
@@ -75,7 +82,7 @@ export function resolveSelection(choices: StreamChoice[], definitions: StreamDef
       definition,
       fields,
       method,
-      ...(method === 'INCREMENTAL' && replicationKey ? { replicationKey } : {}),
+      ...(method !== 'FULL_TABLE' && replicationKey ? { replicationKey } : {}),
       ...(choice.alias !== undefined && choice.alias !== choice.name ? { alias: choice.alias } : {}),
       ...(Object.keys(overrides).length > 0 ? { overrides } : {}),
     };

@@ -67,7 +67,8 @@ export interface StreamDefinition {
   schema: JsonSchema;
 }
 
-export type ReplicationMethod = 'FULL_TABLE' | 'INCREMENTAL';
+/** LOG_BASED: Change Data Capture events through the Pub/Sub API, SystemModstamp as the fallback cursor. */
+export type ReplicationMethod = 'FULL_TABLE' | 'INCREMENTAL' | 'LOG_BASED';
 
 /** How a value is rewritten to follow the catalog's schema of its field. */
 export type ValueCast = 'none' | 'to-string' | 'date-to-datetime';

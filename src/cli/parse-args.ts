@@ -23,7 +23,7 @@ export type Invocation = Base &
     | { command: 'spec' | 'version' | 'help' }
     | { command: 'about'; format: 'json' | 'markdown' }
     | { command: 'check' | 'discover'; configSources: ConfigSource[] }
-    | { command: 'read'; configSources: ConfigSource[]; catalogPath?: string; statePath?: string }
+    | { command: 'read'; configSources: ConfigSource[]; catalogPath?: string; statePath?: string; follow?: boolean }
     | { command: 'auth-login'; login: AuthLoginArguments }
   );
 
@@ -57,7 +57,7 @@ export const USAGE = `Usage:
             tap-salesforce discover --config CONFIG
             tap-salesforce read     --config CONFIG --catalog CATALOG [--state STATE]
   Singer:   tap-salesforce --config CONFIG [--config CONFIG2|ENV] [--discover]
-                           [--catalog CATALOG | --properties CATALOG] [--state STATE]
+                           [--catalog CATALOG | --properties CATALOG] [--state STATE] [--follow]
             tap-salesforce --config CONFIG --test
             tap-salesforce --about [--format json|markdown]
             tap-salesforce --version
@@ -66,6 +66,7 @@ export const USAGE = `Usage:
                            [--config-out FILE] [--force] [--no-browser] [--timeout SECONDS]
   Options:  --debug  log at debug level and show redacted stack traces
             --quiet  no progress display; only warnings and errors on stderr
+            --follow change event (LOG_BASED) streams keep streaming until interrupted
 `;
 
 function argumentError(message: string): ConfigError {
@@ -136,6 +137,7 @@ function parseSinger(argv: string[]): Invocation {
     .option('help', { type: 'boolean', alias: 'h' })
     .option('debug', { type: 'boolean', default: false })
     .option('quiet', { type: 'boolean' })
+    .option('follow', { type: 'boolean' })
     .parseSync();
   const debug = args.debug === true;
   const protocol = singerProtocol;
@@ -158,6 +160,8 @@ function parseSinger(argv: string[]): Invocation {
   if (catalogPath !== undefined) invocation.catalogPath = catalogPath;
   const statePath = single(args.state, 'state');
   if (statePath !== undefined) invocation.statePath = statePath;
+  // Change event streams keep streaming until interrupted.
+  if (args.follow) invocation.follow = true;
   return invocation;
 }
 

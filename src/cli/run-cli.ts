@@ -151,9 +151,10 @@ async function runWithConfig(
         await (await import('../commands/discover.js')).runDiscover(ctx);
         return 0;
       case 'read': {
-        const options: { catalogPath?: string; statePath?: string } = {};
+        const options: { catalogPath?: string; statePath?: string; follow?: boolean } = {};
         if (invocation.catalogPath !== undefined) options.catalogPath = invocation.catalogPath;
         if (invocation.statePath !== undefined) options.statePath = invocation.statePath;
+        if ('follow' in invocation && invocation.follow) options.follow = true;
         return await (await import('../commands/read.js')).runRead(ctx, options);
       }
     }

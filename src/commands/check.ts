@@ -5,6 +5,7 @@
  * faults of the tap itself are thrown, so the top level reports a TRACE and exits non-zero.
  */
 import { TapError, toTapError } from '../core/errors.js';
+import { describeChangeDataCapture } from './change-events.js';
 import type { CommandContext } from './context.js';
 
 interface DescribeGlobal {
@@ -18,6 +19,8 @@ export interface CheckResult {
   queryableObjects: number;
   apiRequestsMax?: number;
   apiRequestsRemaining?: number;
+  /** Which `change_data_capture` streams have change events enabled in the org. */
+  changeDataCapture?: string;
 }
 
 /** Error codes whose message gains advice in a check (the error table's own advice is kept). */
@@ -48,12 +51,14 @@ export async function checkConnection(ctx: CommandContext): Promise<CheckResult>
     result.apiRequestsMax = daily.Max;
     result.apiRequestsRemaining = daily.Remaining;
   }
+  const cdc = await describeChangeDataCapture(ctx, client);
+  if (cdc) result.changeDataCapture = cdc;
   return result;
 }
 
 export function describeCheckSuccess(result: CheckResult): string {
   const quota = result.apiRequestsMax === undefined ? 'API usage unknown' : `${result.apiRequestsRemaining} of ${result.apiRequestsMax} daily API requests remaining`;
-  return `Connected to ${result.instanceUrl}: ${result.queryableObjects} queryable objects, ${quota}.`;
+  return `Connected to ${result.instanceUrl}: ${result.queryableObjects} queryable objects, ${quota}.${result.changeDataCapture ? ` ${result.changeDataCapture}` : ''}`;
 }
 
 /** Airbyte: exactly one CONNECTION_STATUS for a user problem or success. Singer: stderr + exit code. */

@@ -43,4 +43,6 @@ export interface ReadCommandOptions {
   /** `--catalog` / `--properties`; absent for a Singer run without a catalog (default streams). */
   catalogPath?: string;
   statePath?: string;
+  /** Singer `--follow`: change event streams keep streaming until interrupted. */
+  follow?: boolean;
 }

@@ -25,6 +25,7 @@ import { buildReadHooks } from '../sync/read-hooks.js';
 import type { ReaderSettings } from '../sync/readers.js';
 import { compositeApi, createRestReader, restApi } from '../sync/rest-reader.js';
 import { runSync } from '../sync/run-sync.js';
+import { openChangeEvents } from './change-events.js';
 import { describeOptions, discoverDefinitions } from './discover.js';
 import type { CommandContext, ReadCommandOptions } from './context.js';
 
@@ -81,7 +82,7 @@ function followProgress(progress: Progress, event: SyncEvent): void {
 
 export async function runRead(ctx: CommandContext, options: ReadCommandOptions): Promise<number> {
   const client = await ctx.client();
-  const streams = await selectStreams(ctx, client, options.catalogPath);
+  const selected = await selectStreams(ctx, client, options.catalogPath);
   const bookmarks = await loadBookmarks(ctx, options.statePath);
   const config = ctx.config;
   // Whole seconds: SOQL datetime literals have no milliseconds, and windows must tile exactly.
@@ -89,7 +90,6 @@ export async function runRead(ctx: CommandContext, options: ReadCommandOptions):
   const jobs = new BulkJobRegistry();
   const asyncJobs = createAsyncJobRegistry();
   const log = (level: 'debug' | 'info' | 'warn' | 'error', message: string) => ctx.logger.log(level, message);
-  const encoder = ctx.protocol.createEncoder({ bookmarks, log, streams, activateVersion: config.activateVersion });
   const settings: ReaderSettings = {
     maxRecords: config.maxRecords,
     restBatchSize: config.restBatchSize,
@@ -105,9 +105,12 @@ export async function runRead(ctx: CommandContext, options: ReadCommandOptions):
   const rest = createRestReader(client, settings);
   const bulk1 = bulk1Api(createBulk1Reader(client, { ...settings, chunkConcurrency: config.resultPageConcurrency, ...(config.pkChunkSize ? { pkChunking: { chunkSize: config.pkChunkSize } } : {}) }, asyncJobs, rest));
   const apis = [bulk2Api(createBulkReader(client, settings, jobs)), restApi(rest)];
-  const freshness = setUpFreshness(client, config, streams);
+  const cdc = openChangeEvents(ctx, client, selected, options.follow === true, rest);
+  const freshness = setUpFreshness(client, config, cdc.streams, cdc.modes);
+  const streams = freshness.streams;
+  const encoder = ctx.protocol.createEncoder({ bookmarks, log, streams, activateVersion: config.activateVersion });
   const events = runSync({
-    streams: freshness.streams,
+    streams,
     modes: freshness.modes,
     bookmarks,
     // BULK1 prefers Bulk API 1.0 and falls back to REST where Bulk cannot serve, as auto does with 2.0.
@@ -116,7 +119,8 @@ export async function runRead(ctx: CommandContext, options: ReadCommandOptions):
     smallReadRows: config.planner === 'adaptive' ? config.smallReadRows : 0,
     lookahead: config.planner === 'adaptive',
     hooks: buildReadHooks(client, config, log),
-    streamConcurrency: config.streamConcurrency,
+    // Followed change event streams never end: each needs a slot of its own.
+    streamConcurrency: options.follow ? Math.max(config.streamConcurrency, streams.length) : config.streamConcurrency,
     api: config.api === 'auto' || config.api === 'bulk1' ? undefined : config.api,
     signal: ctx.signal,
     syncStart,
@@ -132,6 +136,7 @@ export async function runRead(ctx: CommandContext, options: ReadCommandOptions):
       if (lines !== undefined) await ctx.out.write(lines);
     }
   } finally {
+    cdc.close();
     const aborted = await jobs.abortAll(client);
     if (aborted > 0) ctx.logger.warn(`Aborted ${aborted} Bulk API 2.0 job(s) this run had started.`);
     const abortedAsync = await asyncJobs.abortAll(client);

@@ -174,6 +174,9 @@ export function parseConfig(input: Raw, options: ParseConfigOptions = {}): TapCo
     maxRetries: num('max_retries', DEFAULTS.maxRetries),
     compression: flat.compression === 'gzip' || flat.compression === 'none' ? flat.compression : 'auto',
     persistRotatedRefreshToken: bool('persist_rotated_refresh_token', true),
+    changeDataCapture: Array.isArray(flat.change_data_capture) ? (flat.change_data_capture as string[]) : [],
+    cdcIdleSeconds: num('cdc_idle_seconds', DEFAULTS.cdcIdleSeconds),
+    pubsubUrl: typeof flat.pubsub_url === 'string' && flat.pubsub_url ? flat.pubsub_url.replace(/^https?:\/\//, '') : DEFAULTS.pubsubUrl,
     warnings: [...unknownSettingWarnings(withoutUnset(raw)), ...credentialWarnings, ...authSettingWarnings(flat, auth)],
     raw,
   };

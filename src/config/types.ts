@@ -78,6 +78,11 @@ export interface TapConfig {
   /** Ask for gzipped responses: always, never, or (auto) except from a loopback host. */
   compression: 'auto' | 'gzip' | 'none';
   persistRotatedRefreshToken: boolean;
+  /** Stream names read through change events (LOG_BASED), or ['*']. */
+  changeDataCapture: string[];
+  cdcIdleSeconds: number;
+  /** host:port of the Pub/Sub API. */
+  pubsubUrl: string;
   /** The config as the user wrote it (after `""` → unset), kept to merge a rotated token into. */
   raw: Record<string, unknown>;
 }

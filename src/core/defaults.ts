@@ -79,6 +79,18 @@ export const DEFAULTS = {
    */
   jsonInputMaxBytes: { config: 1024 * 1024, catalog: 256 * 1024 * 1024, state: 64 * 1024 * 1024 },
   jsonInputMaxDepth: 64,
+  /** Change Data Capture: the Pub/Sub API endpoint (TLS). */
+  pubsubUrl: 'api.pubsub.salesforce.com:7443',
+  /** A change event run ends after this long without events (when not caught up sooner). */
+  cdcIdleSeconds: 30,
+  /** Events asked for per Subscribe request: the Pub/Sub API's maximum. */
+  cdcBatchSize: 100,
+  /** Ids per re-read query (`Id IN (...)`): 200 ids keep the SOQL well under its limits. */
+  cdcRereadBatchSize: 200,
+  /** A snapshot or catch-up reads this far past the moment its position was taken (clock skew). */
+  cdcSkewMs: 5_000,
+  /** Pub/Sub stream reconnects in a row without a response before the stream fails. */
+  cdcMaxReconnects: 8,
 } as const;
 
 export type Defaults = typeof DEFAULTS;

@@ -21,6 +21,12 @@ export interface StreamBookmark {
   deletesCoveredUntil?: string;
   /** ISO-8601 UTC: when the stream's formula values were last read in full (`formula_fields: refresh`). */
   formulasRefreshedAt?: string;
+  /**
+   * LOG_BASED streams: the last processed change event's replay id (base64; empty: a position
+   * taken before the topic had any event). `value` then is the SystemModstamp the query-based
+   * catch-up starts from when the replay id can no longer be used.
+   */
+  replayId?: string;
 }
 
 /**

@@ -23,7 +23,7 @@ export interface FreshnessRun {
 
 type FreshnessConfig = Pick<TapConfig, 'captureHardDeletes' | 'deletedGap' | 'formulaFields' | 'formulaRefreshSeconds' | 'lookbackSeconds'>;
 
-export function setUpFreshness(client: SalesforceClient, config: FreshnessConfig, selected: SelectedStream[]): FreshnessRun {
+export function setUpFreshness(client: SalesforceClient, config: FreshnessConfig, selected: SelectedStream[], baseModes: readonly AnyReadMode[] = BUILT_IN_READ_MODES): FreshnessRun {
   let calls = 0;
   const streams = applyFormulaMode(selected, config.formulaFields).map((s) => (readsHardDeletes(s, config.captureHardDeletes) ? { ...s, tombstones: true } : s));
   const settings = {
@@ -37,6 +37,6 @@ export function setUpFreshness(client: SalesforceClient, config: FreshnessConfig
     fetchDeleted: (sobject: string, range: { start: string; end: string }, signal: AbortSignal) => fetchDeleted(client, sobject, range, { signal, onCall: () => (calls += 1) }),
   };
   // Windowed incremental reads poll; other modes (full table, change events) need none of this.
-  const modes = BUILT_IN_READ_MODES.map((mode) => (mode.id === 'incremental-windows' ? withFreshness(mode, settings) : mode));
+  const modes = baseModes.map((mode) => (mode.id === 'incremental-windows' ? withFreshness(mode, settings) : mode));
   return { streams, modes, getDeletedCalls: () => calls };
 }

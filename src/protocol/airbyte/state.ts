@@ -46,6 +46,8 @@ export function parseAirbyteState(raw: unknown, warn: (message: string) => void 
 }
 
 export function encodeAirbyteStreamState(bookmark: StreamBookmark): Record<string, unknown> {
-  if (bookmark.replicationKey && bookmark.value) return { [bookmark.replicationKey]: bookmark.value, ...freshnessToBlob(bookmark) };
+  const replay = bookmark.replayId !== undefined ? { replay_id: bookmark.replayId } : {};
+  if (bookmark.replicationKey && bookmark.value) return { [bookmark.replicationKey]: bookmark.value, ...freshnessToBlob(bookmark), ...replay };
+  if (bookmark.replayId !== undefined) return replay;
   return bookmark.complete ? { __ab_full_refresh_sync_complete: true } : { __ab_no_cursor_state_message: true };
 }

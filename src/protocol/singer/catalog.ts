@@ -89,11 +89,11 @@ export function parseSingerCatalog(raw: unknown, options: { selectFieldsByDefaul
     });
     for (const key of ['replication-method', 'forced-replication-method'] as const) {
       const value = root[key];
-      if (value !== undefined && value !== 'FULL_TABLE' && value !== 'INCREMENTAL') {
-        throw new ConfigError('TAP_CATALOG_INVALID', `Expected \`${key}\` of stream ${id} to be INCREMENTAL or FULL_TABLE, got \`${String(value)}\`.`);
+      if (value !== undefined && value !== 'FULL_TABLE' && value !== 'INCREMENTAL' && value !== 'LOG_BASED') {
+        throw new ConfigError('TAP_CATALOG_INVALID', `Expected \`${key}\` of stream ${id} to be INCREMENTAL, LOG_BASED or FULL_TABLE, got \`${String(value)}\`.`);
       }
     }
-    const method = root['replication-method'] === 'FULL_TABLE' || root['forced-replication-method'] === 'FULL_TABLE' ? 'FULL_TABLE' : 'INCREMENTAL';
+    const method = root['replication-method'] === 'FULL_TABLE' || root['forced-replication-method'] === 'FULL_TABLE' ? 'FULL_TABLE' : root['replication-method'] === 'LOG_BASED' ? 'LOG_BASED' : 'INCREMENTAL';
     const key = root['replication-key'];
     const alias = stream.stream_alias;
     if (alias !== undefined && alias !== null && (typeof alias !== 'string' || alias === '')) {

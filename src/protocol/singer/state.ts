@@ -43,6 +43,7 @@ export function bookmarkFromBlob(stream: string, blob: unknown, where: string): 
     bookmark.value = value;
   }
   Object.assign(bookmark, freshnessFromBlob(b));
+  if (typeof b.replay_id === 'string') bookmark.replayId = b.replay_id;
   return bookmark;
 }
 
@@ -76,8 +77,10 @@ export function parseSingerState(raw: unknown, warn: (message: string) => void =
 
 /** One stream's bookmark as singer-io, Meltano SDK tooling and this tap all read it. */
 export function encodeSingerBookmark(bookmark: StreamBookmark): Record<string, unknown> {
+  const replay = bookmark.replayId !== undefined ? { replay_id: bookmark.replayId } : {};
   if (bookmark.replicationKey && bookmark.value) {
-    return { [bookmark.replicationKey]: bookmark.value, replication_key: bookmark.replicationKey, replication_key_value: bookmark.value, ...freshnessToBlob(bookmark) };
+    return { [bookmark.replicationKey]: bookmark.value, replication_key: bookmark.replicationKey, replication_key_value: bookmark.value, ...freshnessToBlob(bookmark), ...replay };
   }
+  if (bookmark.replayId !== undefined) return replay;
   return bookmark.complete ? { complete: true } : { ...freshnessToBlob(bookmark) };
 }

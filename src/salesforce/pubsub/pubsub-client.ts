@@ -58,6 +58,8 @@ export interface PubSubBatch {
   events: ChangeEvent[];
   /** The newest replay id of the topic the server knows of (empty: no events yet). */
   latestReplayId: Buffer | undefined;
+  /** Events the server still owes this stream: an empty response with some owed means nothing is available. */
+  pendingNumRequested?: number;
   /** No response came within `idleMs`. */
   idle?: boolean;
 }
@@ -80,6 +82,7 @@ interface RawPubSub {
 interface RawFetchResponse {
   events: { event: { schema_id: string; payload: Buffer }; replay_id: Buffer }[];
   latest_replay_id: Buffer;
+  pending_num_requested: number;
 }
 
 function protoPath(): string {
@@ -209,7 +212,7 @@ export class PubSubClient {
           for (const e of next.events) events.push(decodeChangeEvent(await this.#schemas.get(e.event.schema_id), e.event.payload, Buffer.from(e.replay_id)));
           const last = events.at(-1);
           if (last) start = { preset: 'CUSTOM', replayId: last.replayId };
-          yield { events, latestReplayId: next.latest_replay_id?.length ? Buffer.from(next.latest_replay_id) : undefined };
+          yield { events, latestReplayId: next.latest_replay_id?.length ? Buffer.from(next.latest_replay_id) : undefined, pendingNumRequested: next.pending_num_requested ?? 0 };
           // Asked again only once all asked for arrived and the caller has written them.
           outstanding -= events.length;
           if (outstanding <= 0) {

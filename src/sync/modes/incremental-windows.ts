@@ -18,7 +18,7 @@ export interface WindowsPlan {
   windows: SyncWindow[];
 }
 
-async function* readWindow(window: SyncWindow, ctx: ModeContext): AsyncIterable<ModeOutput<WindowsBookmark>> {
+export async function* readWindow(window: SyncWindow, ctx: ModeContext): AsyncIterable<ModeOutput<WindowsBookmark>> {
   // Counted empty when planned: no job, only the checkpoint.
   if (window.rows !== 0) {
     try {

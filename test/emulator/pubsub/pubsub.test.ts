@@ -159,9 +159,15 @@ describe('Pub/Sub API Subscribe', () => {
   it('fails a replay id past the 72-hour retention, and one it never issued', async () => {
     const s = await atTip();
     em.mutate.create('Account', { Name: 'Old' });
-    const [old] = await s.events(1);
+    em.mutate.create('Account', { Name: 'Older than retention too' });
+    const [old] = await s.events(2);
     s.close();
     em.pubsub.advanceClock(73 * 3600 * 1000);
+    // The latest replay id stays a valid start (keepalives hand it out); older ones do not.
+    const latest = subscribe(client, authMetadata(em));
+    latest.fetch({ topic_name: '/data/AccountChangeEvent', replay_preset: 'CUSTOM', replay_id: em.pubsub.log.latestReplayId(), num_requested: 10 });
+    expect((await latest.next()).events).toHaveLength(0);
+    latest.close();
     const r = subscribe(client, authMetadata(em));
     r.fetch({ topic_name: '/data/AccountChangeEvent', replay_preset: 'CUSTOM', replay_id: old!.replay_id, num_requested: 10 });
     await expect(r.next()).rejects.toMatchObject({ code: status.INVALID_ARGUMENT });
