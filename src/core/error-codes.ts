@@ -37,6 +37,7 @@ const ENTRIES: Readonly<Record<string, Entry>> = {
   TAP_CONFIG_TOO_LARGE: ['config', 'The config is larger than any real one: the message gives the limit; pass the config file, not a data file.', CONFIG],
   TAP_CONFIG_TOO_DEEP: ['config', 'The config nests deeper than any real one: the message gives the limit.', CONFIG],
   TAP_CONFIG_INVALID: ['config', 'The message names the setting and what it expects.', CONFIG],
+  TAP_CONFIG_DUPLICATE_KEY: ['config', 'The config file sets a key twice: keep the one you mean.', CONFIG],
   TAP_CONFIG_EXISTS: ['config', 'The config file exists already: pass `--force` to overwrite it, or another path.', AUTH],
   TAP_CONFIG_NOT_WRITABLE: ['config', 'The tap could not save a rotated refresh token or a new config: make the config file writable.', AUTH],
   TAP_CATALOG_UNREADABLE: ['config', 'The catalog file cannot be read: check its path and permissions.', USAGE],
@@ -46,6 +47,7 @@ const ENTRIES: Readonly<Record<string, Entry>> = {
   TAP_CATALOG_INVALID: ['config', 'The catalog is not a catalog of this protocol: the message names the entry at fault. Run discover again.', USAGE],
   TAP_CATALOG_UNKNOWN_STREAM: ['config', 'The org changed since discovery (or the user lost access): run discover again.', USAGE],
   TAP_CATALOG_UNKNOWN_FIELD: ['config', 'The org changed since discovery (or the user lost access): run discover again.', USAGE],
+  TAP_CATALOG_BAD_REPLICATION_METHOD: ['config', 'LOG_BASED (change events) needs an object with SystemModstamp: choose INCREMENTAL or FULL_TABLE for custom query streams.', USAGE],
   TAP_CATALOG_SCHEMA_UNSUPPORTED: ['config', "The catalog's schema changes a property in a way its values cannot follow: restore the discovered schema of that property, or deselect it.", USAGE],
   TAP_CATALOG_DUPLICATE_STREAM: ['config', 'The catalog lists a stream twice: keep one entry.', USAGE],
   TAP_CATALOG_BAD_REPLICATION_KEY: ['config', 'The cursor field chosen in the catalog is not a date or datetime field of the stream: pick one the catalog offers.', USAGE],
@@ -91,6 +93,8 @@ const ENTRIES: Readonly<Record<string, Entry>> = {
   SF_QUERY_TIMEOUT: ['salesforce', 'The query timed out even on the smallest window: lower `stream_slice_step` or narrow the stream with `stream_where`.', FAULTS],
   SF_INVALIDENTITY: ['salesforce', 'Bulk API 2.0 does not serve this object: the tap reads it through REST.', FAULTS],
   SF_BULK_JOB_FAILED: ['salesforce', 'Salesforce failed the Bulk job: the message gives its reason; timeouts shrink the window and retry.', FAULTS],
+  SF_INVALID_REPLICATION_DATE: ['salesforce', 'getDeleted lists the last 30 days only: the range before is reported in a warning, or re-read with `deleted_gap: full_refresh`.', FAULTS],
+  TAP_TOO_MANY_ROWS: ['salesforce', 'A window meant for a REST read held more rows than expected: it is read through the stream\'s Bulk API instead.', FAULTS],
   TAP_BULK_JOB_ABORTED: ['salesforce', 'Someone aborted the Bulk job in the org: run the sync again.', FAULTS],
   TAP_BULK_JOB_TIMEOUT: ['transient', 'Raise `bulk_job_timeout_seconds` or narrow `stream_slice_step`.', CONFIG],
   SF_InvalidSessionId: ['auth', 'Bulk API 1.0 refused the session and logging in again did not help: check that the user and the app are still active.', AUTH],
@@ -107,6 +111,7 @@ const ENTRIES: Readonly<Record<string, Entry>> = {
   TAP_PUBSUB_NO_SESSION: ['internal', 'A bug in the tap: the Pub/Sub client got no session. Report it with a `--debug` log.', EXIT],
   TAP_PUBSUB_PROTO_MISSING: ['internal', 'The installation lacks proto/pubsub_api.proto: reinstall tap-salesforce.', EXIT],
   TAP_PUBSUB_UNDECODABLE_EVENT: ['salesforce', 'A change event did not match its schema: run the sync again; report the object if it persists.', FAULTS],
+  TAP_PUBSUB_BAD_RECORD_ID: ['salesforce', 'A change event named a record id that is not a Salesforce id: run the sync again; report the object if it persists.', FAULTS],
 
   // Replies that are not what Salesforce sends.
   TAP_UNEXPECTED_RESPONSE: ['transient', 'A proxy, firewall or maintenance page answered instead of Salesforce: check `HTTPS_PROXY` and the network.', FAULTS],
