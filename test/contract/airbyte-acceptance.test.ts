@@ -53,7 +53,8 @@ async function airbyte(args: string[], files: Record<string, unknown>): Promise<
 beforeAll(async () => {
   emulator = await startEmulator({ records: 120, seed: 23 });
   emulator.settings.bulkJobDelayMs = 0;
-  config = { ...emulator.tapConfig('password'), stream_slice_step: 'P365D', lookback_window: 'P10D' };
+  // Calendar windows, so every stream has several checkpoints to resume from.
+  config = { ...emulator.tapConfig('password'), planner: 'sequential', stream_slice_step: 'P365D', lookback_window: 'P10D' };
   discovered = await airbyte(['discover', '--config', '{file:config.json}'], { 'config.json': config });
   streams = (discovered.ofType('CATALOG')[0]!.catalog as { streams: Stream[] }).streams;
 });

@@ -23,7 +23,7 @@ beforeEach(() => {
   em.settings.bulkJobDelayMs = 100;
 });
 
-const config = () => ({ ...em.tapConfig('oauth_refresh_token'), pubsub_url: em.pubsub.url, change_data_capture: ['Account'], cdc_idle_seconds: 3 });
+const config = () => ({ ...em.tapConfig('oauth_refresh_token'), planner: 'sequential', pubsub_url: em.pubsub.url, change_data_capture: ['Account'], cdc_idle_seconds: 3 });
 
 function read(state?: unknown): Promise<TapRun> {
   return runTap(['read', '--config', '{file:config.json}', '--catalog', '{file:catalog.json}', ...(state ? ['--state', '{file:state.json}'] : [])], {

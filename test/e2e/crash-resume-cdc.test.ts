@@ -54,7 +54,7 @@ const truth = () => new Map([...em.org.prepareQuery('SELECT Id, Name FROM Accoun
 describe(`change events: crash and resume (seed ${SEED})`, () => {
   it(`loses no change across ${KILLS} SIGKILLs while the org keeps changing`, async () => {
     const random = createRandom(SEED);
-    const config = { ...em.tapConfig('password'), streams_include: ['Account'], change_data_capture: ['Account'], pubsub_url: em.pubsub.url, cdc_idle_seconds: 2, stream_slice_step: 'P365D' };
+    const config = { ...em.tapConfig('password'), planner: 'sequential', streams_include: ['Account'], change_data_capture: ['Account'], pubsub_url: em.pubsub.url, cdc_idle_seconds: 2, stream_slice_step: 'P365D' };
     const dir = writeFiles({ 'config.json': config });
     let n = 0;
     const churn = () => {

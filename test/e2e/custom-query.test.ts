@@ -13,6 +13,8 @@ beforeAll(async () => {
   emulator = await startEmulator({ records: 400, seed: 5 });
   config = {
     ...emulator.tapConfig('password'),
+    // Calendar windows: the Bulk case must read through Bulk jobs, not REST-sized windows.
+    planner: 'sequential',
     lookback_window: '0',
     custom_queries: [{ name: 'open_deals', query: QUERY }],
     stream_where: { open_deals: STREAM_WHERE },

@@ -34,7 +34,7 @@ const catalog = {
 };
 
 function config(extra: Record<string, unknown> = {}) {
-  return { ...emulator.tapConfig('password'), lookback_window: '0', stream_slice_step: 'P90D', stream_concurrency: 1, ...extra };
+  return { ...emulator.tapConfig('password'), planner: 'sequential', lookback_window: '0', stream_slice_step: 'P90D', stream_concurrency: 1, ...extra };
 }
 
 const read = (cfg: unknown, state?: unknown) =>

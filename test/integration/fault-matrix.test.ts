@@ -59,7 +59,8 @@ const catalog = {
 };
 
 function read(api: 'auto' | 'rest', state?: unknown): Promise<TapRun> {
-  const config = { ...emulator.tapConfig('password'), api_type: api, max_records: 1000, rest_batch_size: 200, lookback_window: '0', stream_slice_step: 'P4000D', max_retries: 3 };
+  // Calendar windows, so every read goes through the routes whose faults the matrix fires.
+  const config = { ...emulator.tapConfig('password'), planner: 'sequential', api_type: api, max_records: 1000, rest_batch_size: 200, lookback_window: '0', stream_slice_step: 'P4000D', max_retries: 3 };
   const files: Record<string, unknown> = { 'config.json': config, 'catalog.json': catalog };
   const args = ['read', '--config', '{file:config.json}', '--catalog', '{file:catalog.json}'];
   if (state !== undefined) {
