@@ -12,6 +12,7 @@ RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY schemas ./schemas
+COPY proto ./proto
 COPY emulator ./emulator
 COPY bench ./bench
 COPY demo ./demo
@@ -30,6 +31,8 @@ COPY --from=build /build/package.json ./package.json
 COPY --from=build /build/node_modules ./node_modules
 COPY --from=build /build/dist ./dist
 COPY --from=build /build/schemas ./schemas
+# The Pub/Sub API's service definition, loaded at run time by change data capture.
+COPY --from=build /build/proto ./proto
 # A non-root user; /airbyte is where the platform mounts config, catalog and state.
 RUN echo 'tap:x:10001:10001:tap-salesforce:/airbyte:/bin/sh' >> /etc/passwd \
  && echo 'tap:x:10001:' >> /etc/group \
