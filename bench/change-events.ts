@@ -12,15 +12,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { startEmulator, type Emulator } from '../emulator/index.js';
+import type { Result } from './tap-process.js';
 
-export interface CdcResult {
-  name: string;
-  records: number;
-  seconds: number;
-  recordsPerSecond: number;
-  peakRssMb?: number;
-  note?: string;
-}
 
 interface Run {
   seconds: number;
@@ -56,7 +49,7 @@ function dataCalls(em: Emulator): number {
   return em.journal.entries().filter((e) => e.route !== 'oauth.token' && e.route !== 'oauth.userinfo').length;
 }
 
-async function latency(cli: string, em: Emulator, dir: string, config: string, state: string): Promise<CdcResult> {
+async function latency(cli: string, em: Emulator, dir: string, config: string, state: string): Promise<Result> {
   const child = spawn(process.execPath, [cli, '--config', config, '--state', state, '--follow'], { stdio: ['ignore', 'pipe', 'ignore'] });
   const sentAt = new Map<string, number>();
   const latencies: number[] = [];
@@ -101,8 +94,8 @@ function churn(em: Emulator, n: number, tag: string): void {
   }
 }
 
-export async function changeEventRows(cli: string, dir: string): Promise<CdcResult[]> {
-  const results: CdcResult[] = [];
+export async function changeEventRows(cli: string, dir: string): Promise<Result[]> {
+  const results: Result[] = [];
   const em = await startEmulator({ records: 20_000, seed: 3, cdcObjects: ['Account'], settings: { bulkJobDelayMs: 50 } });
   try {
     const base = { ...em.tapConfig('password'), streams_include: ['Account'], cdc_idle_seconds: 2 };

@@ -8,22 +8,15 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
+import type { Result } from './tap-process.js';
 
-export interface EngineResult {
-  name: string;
-  records: number;
-  seconds: number;
-  recordsPerSecond: number;
-  peakRssMb?: number;
-  note?: string;
-}
 
 /** What the bench's runner lends this row (so both share one emulator launcher and one timed tap run). */
 export interface EngineHarness<Info extends { tap_config: Record<string, unknown> }> {
   startEmulator(extra: string[]): Promise<{ info: Info; child: ChildProcess }>;
   /** A Singer catalog of the benchmark's Account columns, as a file path. */
   catalogFor(info: Info, config: string): Promise<string>;
-  runTap(label: string, argv: string[], expected: number): EngineResult;
+  runTap(label: string, argv: string[], expected: number): Result;
 }
 
 /** A job costs this long on the emulator whatever its size (the instant profile's only clock). */
@@ -37,9 +30,9 @@ const VARIANTS: { name: string; config: Record<string, unknown> }[] = [
   { name: 'Bulk 1.0 one batch', config: { api_type: 'BULK1', pk_chunking: false } },
 ];
 
-export async function engines<Info extends { tap_config: Record<string, unknown> }>(dir: string, records: number, harness: EngineHarness<Info>): Promise<EngineResult[]> {
+export async function engines<Info extends { tap_config: Record<string, unknown> }>(dir: string, records: number, harness: EngineHarness<Info>): Promise<Result[]> {
   const { info, child } = await harness.startEmulator(['--records', String(records), '--bulk-job-delay-ms', String(JOB_DELAY_MS), '--bulk-default-page-rows', '100000']);
-  const results: EngineResult[] = [];
+  const results: Result[] = [];
   try {
     // One window over the whole history: the engines are compared on one load, not on window planning.
     const base = { ...info.tap_config, include_deleted: true, max_records: 100_000, stream_slice_step: 'P36500D' };
