@@ -12,34 +12,11 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { startEmulator, type Emulator } from '../emulator/index.js';
-import type { Result } from './tap-process.js';
+import { CLI, runTapAsync, type Result } from './tap-process.js';
 
 
-interface Run {
-  seconds: number;
-  peakRssMb: number;
-  lines: string[];
-}
-
-/**
- * The Singer CLI under GNU time until it exits, stdout kept. Spawned asynchronously: the emulator
- * serving it lives in this process.
- */
-function runTap(cli: string, argv: string[]): Promise<Run> {
-  const started = process.hrtime.bigint();
-  const child = spawn('/usr/bin/time', ['-f', '%M', process.execPath, cli, ...argv], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const out: Buffer[] = [];
-  let stderr = '';
-  child.stdout.on('data', (c: Buffer) => out.push(c));
-  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-  return new Promise((resolve, reject) => {
-    child.on('close', (code) => {
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      if (code !== 0) return reject(new Error(`tap exited with ${code}:\n${stderr.slice(-2000)}`));
-      resolve({ seconds, peakRssMb: Number(stderr.trim().split('\n').at(-1)) / 1024, lines: Buffer.concat(out).toString().split('\n').filter(Boolean) });
-    });
-  });
-}
+/** The Singer CLI until it exits, stdout kept (the emulator serving it lives in this process). */
+const runTap = (argv: string[]) => runTapAsync(`change events ${argv.join(' ')}`, argv, undefined, { keepStdout: true });
 
 const lastState = (lines: string[]) => JSON.parse(lines.filter((l) => l.includes('"type":"STATE"')).at(-1)!).value as unknown;
 const recordCount = (lines: string[]) => lines.filter((l) => l.includes('"type":"RECORD"')).length;
@@ -49,8 +26,8 @@ function dataCalls(em: Emulator): number {
   return em.journal.entries().filter((e) => e.route !== 'oauth.token' && e.route !== 'oauth.userinfo').length;
 }
 
-async function latency(cli: string, em: Emulator, dir: string, config: string, state: string): Promise<Result> {
-  const child = spawn(process.execPath, [cli, '--config', config, '--state', state, '--follow'], { stdio: ['ignore', 'pipe', 'ignore'] });
+async function latency(em: Emulator, dir: string, config: string, state: string): Promise<Result> {
+  const child = spawn(process.execPath, [CLI, '--config', config, '--state', state, '--follow'], { stdio: ['ignore', 'pipe', 'ignore'] });
   const sentAt = new Map<string, number>();
   const latencies: number[] = [];
   const lines = createInterface({ input: child.stdout });
@@ -94,7 +71,7 @@ function churn(em: Emulator, n: number, tag: string): void {
   }
 }
 
-export async function changeEventRows(cli: string, dir: string): Promise<Result[]> {
+export async function changeEventRows(dir: string): Promise<Result[]> {
   const results: Result[] = [];
   const em = await startEmulator({ records: 20_000, seed: 3, cdcObjects: ['Account'], settings: { bulkJobDelayMs: 50 } });
   try {
@@ -109,29 +86,29 @@ export async function changeEventRows(cli: string, dir: string): Promise<Result[
       return path;
     };
     // Snapshots first: each mode's state before the changes.
-    const cdcState = stateFile('cdc-state.json', lastState((await runTap(cli, ['--config', cdcConfig])).lines));
+    const cdcState = stateFile('cdc-state.json', lastState((await runTap(['--config', cdcConfig])).lines));
     await new Promise((r) => setTimeout(r, 1100));
-    const modstampState = stateFile('modstamp-state.json', lastState((await runTap(cli, ['--config', modstampConfig])).lines));
+    const modstampState = stateFile('modstamp-state.json', lastState((await runTap(['--config', modstampConfig])).lines));
     await new Promise((r) => setTimeout(r, 1100));
 
     churn(em, 10_000, 'bench');
     em.journal.clear();
     const rpcs = em.pubsub.stats();
-    const cdc = await runTap(cli, ['--config', cdcConfig, '--state', cdcState]);
+    const cdc = await runTap(['--config', cdcConfig, '--state', cdcState]);
     const cdcCalls = dataCalls(em);
     const subscribes = em.pubsub.stats().subscribes - rpcs.subscribes;
     em.journal.clear();
-    const modstamp = await runTap(cli, ['--config', modstampConfig, '--state', modstampState]);
+    const modstamp = await runTap(['--config', modstampConfig, '--state', modstampState]);
     const modstampCalls = dataCalls(em);
     results.push({ name: 'cdc run: 10,000 changes from a replay id', records: recordCount(cdc.lines), seconds: cdc.seconds, recordsPerSecond: 10_000 / cdc.seconds, peakRssMb: cdc.peakRssMb, note: `events/s incl. start-up; ${cdcCalls} REST/Bulk calls + ${subscribes} Pub/Sub subscribe(s)` });
     results.push({ name: 'SystemModstamp run: same 10,000 changes', records: recordCount(modstamp.lines), seconds: modstamp.seconds, recordsPerSecond: 10_000 / modstamp.seconds, peakRssMb: modstamp.peakRssMb, note: `${modstampCalls} REST/Bulk calls` });
 
     const followState = stateFile('cdc-state-2.json', lastState(cdc.lines));
-    results.push(await latency(cli, em, dir, cdcConfig, followState));
+    results.push(await latency(em, dir, cdcConfig, followState));
 
-    const burstState = stateFile('cdc-state-3.json', lastState((await runTap(cli, ['--config', cdcConfig, '--state', followState])).lines));
+    const burstState = stateFile('cdc-state-3.json', lastState((await runTap(['--config', cdcConfig, '--state', followState])).lines));
     churn(em, 100_000, 'burst');
-    const burst = await runTap(cli, ['--config', cdcConfig, '--state', burstState]);
+    const burst = await runTap(['--config', cdcConfig, '--state', burstState]);
     results.push({ name: 'cdc run: burst of 100,000 events', records: recordCount(burst.lines), seconds: burst.seconds, recordsPerSecond: 100_000 / burst.seconds, peakRssMb: burst.peakRssMb, note: 'peak RSS stays flat: events pulled 100 at a time' });
   } finally {
     await em.close();

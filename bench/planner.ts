@@ -91,14 +91,11 @@ async function incremental(dir: string): Promise<Result[]> {
   try {
     const objects = Array.from({ length: 200 }, (_, i) => `Generated_${String(i + 1).padStart(4, '0')}__c`);
     const base = { ...em.tapConfig('password'), include_deleted: true, streams_include: objects, stream_concurrency: 16 };
-    // A first run of each planner makes the state its measured run starts from.
-    const states: Record<string, string> = {};
-    for (const planner of PLANNERS) {
-      const first = await runTapAsync(`incremental, first run, ${planner}`, ['--config', writeConfig(dir, `incremental-${planner}.json`, { ...base, planner })], undefined, { keepStdout: true });
-      const lastState = first.lines.filter((l) => l.includes('"type":"STATE"')).at(-1);
-      if (!lastState) throw new Error(`incremental, first run, ${planner}: no STATE`);
-      states[planner] = writeConfig(dir, `state-${planner}.json`, (JSON.parse(lastState) as { value: Record<string, unknown> }).value);
-    }
+    // A first run makes the state both measured runs start from (both planners keep one bookmark format).
+    const first = await runTapAsync('incremental, first run', ['--config', writeConfig(dir, 'incremental-first.json', base)], undefined, { keepStdout: true });
+    const lastState = first.lines.filter((l) => l.includes('"type":"STATE"')).at(-1);
+    if (!lastState) throw new Error('incremental, first run: no STATE');
+    const state = writeConfig(dir, 'incremental-state.json', (JSON.parse(lastState) as { value: Record<string, unknown> }).value);
     // 0.5% of the rows change, spread over the objects; a second later than the bookmarks.
     await new Promise((r) => setTimeout(r, 1100));
     const ids = objects.flatMap((object) => [...em.org.prepareQuery(`SELECT Id FROM ${object}`, { includeDeleted: false }).rows()].map((r) => ({ object, id: r.id })));
@@ -109,7 +106,7 @@ async function incremental(dir: string): Promise<Result[]> {
     const budget = 0.25 * objects.length + 10;
     for (const planner of PLANNERS) {
       em.journal.clear();
-      const run = await runTapAsync(`incremental, ${planner}`, ['--config', join(dir, `incremental-${planner}.json`), '--state', states[planner]!], undefined);
+      const run = await runTapAsync(`incremental, ${planner}`, ['--config', writeConfig(dir, `incremental-${planner}.json`, { ...base, planner }), '--state', state], undefined);
       const { apiCalls, bulkJobs } = cost(em);
       results.push({
         name: `planner: incremental 200 objects, ${planner} (realistic)`, records: run.records, seconds: run.seconds, recordsPerSecond: objects.length / run.seconds, peakRssMb: run.peakRssMb,
@@ -122,6 +119,7 @@ async function incremental(dir: string): Promise<Result[]> {
   }
 }
 
-export async function plannerBench(dir: string, rows: number): Promise<Result[]> {
-  return [...(await initialLoad(dir, rows)), ...(await incremental(dir))];
+/** Both rows, or one (`parts`: `load`, `incremental`). */
+export async function plannerBench(dir: string, rows: number, parts: ReadonlySet<string> = new Set(['load', 'incremental'])): Promise<Result[]> {
+  return [...(parts.has('load') ? await initialLoad(dir, rows) : []), ...(parts.has('incremental') ? await incremental(dir) : [])];
 }

@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: the tap against the emulator, side by side with the byte ceiling and jsforce.
  *
- *   node dist/bench/run.js [--records 1000000] [--big 5000000] [--only read,ceiling,jsforce,pages,discover,engines,planner,cdc]
+ *   node dist/bench/run.js [--records 1000000] [--big 5000000] [--only read,ceiling,jsforce,pages,discover,engines,planner(-load|-incremental),cdc]
  *                          [--engine-records 1000000] (row 3: one object's initial load per read engine, engines.ts)
  *                          [--planner-rows 2000000]    (rows of the planner benchmark's 10 objects, bench/planner.ts)
  *                          [--cpu-prof DIR]   (the tap's runs write V8 CPU profiles to DIR)
@@ -376,8 +376,10 @@ async function main(): Promise<void> {
     results.push(...(await engines(dir, options.engineRecords, { startEmulator, catalogFor, runTap })));
   }
   if (options.only.has('discover')) results.push(await discovery(dir));
-  if (options.only.has('planner')) results.push(...(await plannerBench(dir, options.plannerRows)));
-  if (options.only.has('cdc')) results.push(...(await changeEventRows(cli, dir)));
+  // `planner` runs both of its rows; `planner-load` or `planner-incremental` one of them.
+  const plannerParts = new Set(['load', 'incremental'].filter((part) => options.only.has('planner') || options.only.has(`planner-${part}`)));
+  if (plannerParts.size > 0) results.push(...(await plannerBench(dir, options.plannerRows, plannerParts)));
+  if (options.only.has('cdc')) results.push(...(await changeEventRows(dir)));
 
   // A gzip read is held against the gzip ceiling; a REST read against none.
   const ceilingOf = (r: Result) => (r.name.endsWith('REST') ? undefined : results.find((c) => c.name.startsWith('ceiling') && c.name.endsWith('gzip') === r.name.endsWith('gzip')));

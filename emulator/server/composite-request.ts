@@ -38,6 +38,7 @@ export async function handleComposite(ctx: RequestContext): Promise<Reply> {
       compositeResponse.push({ body: [{ errorCode: 'INVALID_BATCH_REQUEST', message: `${url.pathname} cannot be part of a composite request` }], httpHeaders: {}, httpStatusCode: 400, referenceId: sub.referenceId });
       continue;
     }
+    (ctx.subrequests ??= []).push(call.route);
     const reply = await call.run();
     const body = reply.json !== undefined ? reply.json : typeof reply.body === 'string' ? (JSON.parse(reply.body) as unknown) : null;
     compositeResponse.push({ body, httpHeaders: {}, httpStatusCode: reply.status, referenceId: sub.referenceId });

@@ -27,6 +27,8 @@ export interface JournalEntry {
   cached?: true | undefined;
   /** Calls this request counted against DailyApiRequests (a composite batch: its subrequests). */
   apiCalls?: number | undefined;
+  /** A Composite request's subrequests, by route (`rest.query`, `rest.deleted`, ...), in order. */
+  subrequests?: string[] | undefined;
   /** Query jobs this request counted against DailyBulkV2QueryJobs. */
   bulkJobs?: number | undefined;
   /** The Bulk job a reply showed: its id, its state then, and once done its processing time (ms). */
@@ -98,6 +100,11 @@ export class Journal {
 
   count(filter: JournalFilter = {}): number {
     return this.entries(filter).length;
+  }
+
+  /** Requests to `route`, made directly or as subrequests of Composite requests. */
+  countCalls(route: string): number {
+    return this.#entries.reduce((n, e) => n + (e.route === route ? 1 : 0) + (e.subrequests?.filter((r) => r === route).length ?? 0), 0);
   }
 
   /** What the journaled requests counted against the org's allocations: API calls per sync, for a benchmark. */

@@ -161,6 +161,7 @@ async function serve(state: EmulatorState, host: HostKind, req: IncomingMessage,
     ...(reply !== 'reset' && reply.cached ? { cached: true as const } : {}),
     ...(ctx.counted.apiCalls > 0 ? { apiCalls: ctx.counted.apiCalls } : {}),
     ...(ctx.counted.bulkJobs > 0 ? { bulkJobs: ctx.counted.bulkJobs } : {}),
+    ...(ctx.subrequests ? { subrequests: ctx.subrequests } : {}),
     ...jobOf(route.name, reply),
   });
 }

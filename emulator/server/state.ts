@@ -62,6 +62,8 @@ export interface RequestContext {
   countsAsCall?: boolean;
   /** What this request consumed of the org's allocations, for the journal; shared with its subrequests. */
   counted: { apiCalls: number; bulkJobs: number };
+  /** Routes of the subrequests a Composite request ran, for the journal. */
+  subrequests?: string[];
 }
 
 /** One data call made from inside another, with the outer call's session. */

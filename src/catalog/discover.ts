@@ -1,6 +1,7 @@
 /**
- * Discovery: describeGlobal, then each kept object described through `/composite/batch`, 25 per
- * call and several calls at once, so a large org takes a few round trips. Objects that cannot be
+ * Discovery: describeGlobal, then each kept object described through `/composite`, 25 per call
+ * (Salesforce counts each Composite request as one API call, where `/composite/batch` counts
+ * every subrequest) and several calls at once, so a large org takes a few round trips. Objects that cannot be
  * queried are skipped with the reason logged; an object whose describe fails is skipped with a
  * warning, never fatal.
  */
@@ -27,9 +28,8 @@ interface GlobalEntry {
   deprecatedAndHidden?: boolean;
 }
 
-interface BatchResponse {
-  hasErrors: boolean;
-  results: { statusCode: number; result: unknown }[];
+interface CompositeResponse {
+  compositeResponse: { body: unknown; httpStatusCode: number; referenceId: string }[];
 }
 
 export async function discoverStreams(client: SalesforceClient, options: DiscoverOptions): Promise<StreamDefinition[]> {
@@ -58,24 +58,26 @@ export async function describeObjects(client: SalesforceClient, names: string[],
   await Promise.all(
     batches.map((batch) =>
       queue.add(async () => {
-        const response = await client.json<BatchResponse>('composite/batch', {
+        const response = await client.json<CompositeResponse>('composite', {
           method: 'POST',
-          // Describes are reads: replaying the batch after a network failure is safe.
+          // Describes are reads: replaying the request after a network failure is safe.
           idempotent: true,
-          shape: { hasErrors: 'boolean?', results: 'array' },
-          body: { batchRequests: batch.map((name) => ({ method: 'GET', url: `v${client.apiVersion}/sobjects/${name}/describe` })), haltOnError: false },
+          shape: { compositeResponse: 'array' },
+          body: { allOrNone: false, compositeRequest: batch.map((name, i) => ({ method: 'GET', url: `/services/data/v${client.apiVersion}/sobjects/${name}/describe`, referenceId: `d${i}` })) },
           ...(options.signal ? { signal: options.signal } : {}),
         });
-        if (!Array.isArray(response?.results) || response.results.length !== batch.length) {
-          throw new TapError('TAP_UNEXPECTED_RESPONSE', `composite/batch: Salesforce answered without the ${batch.length} describe results asked for; the reply is not the composite batch format (a proxy?).`, { kind: 'salesforce' });
-        }
-        response.results.forEach((result, i) => {
-          if (result.statusCode === 200) {
-            checkReplyShape(result.result, { name: 'string', fields: 'array' }, `POST composite/batch (describe of ${batch[i]})`);
-            out.push(result.result as DescribeResult);
+        const byRef = new Map((Array.isArray(response?.compositeResponse) ? response.compositeResponse : []).map((r) => [r?.referenceId, r]));
+        batch.forEach((name, i) => {
+          const result = byRef.get(`d${i}`);
+          if (!result) {
+            throw new TapError('TAP_UNEXPECTED_RESPONSE', `composite: Salesforce answered without the describe of ${name} asked for; the reply is not the Composite format (a proxy?).`, { kind: 'salesforce' });
+          }
+          if (result.httpStatusCode === 200) {
+            checkReplyShape(result.body, { name: 'string', fields: 'array' }, `POST composite (describe of ${name})`);
+            out.push(result.body as DescribeResult);
           } else {
-            const detail = Array.isArray(result.result) ? (result.result as { errorCode?: string; message?: string }[]).map((e) => `${e.errorCode}: ${e.message}`).join('; ') : `HTTP ${result.statusCode}`;
-            options.log('warn', `Skipped ${batch[i]}: its describe failed (${detail})`);
+            const detail = Array.isArray(result.body) ? (result.body as { errorCode?: string; message?: string }[]).map((e) => `${e.errorCode}: ${e.message}`).join('; ') : `HTTP ${result.httpStatusCode}`;
+            options.log('warn', `Skipped ${name}: its describe failed (${detail})`);
           }
         });
       }),

@@ -14,7 +14,7 @@ import type { SalesforceClient } from '../salesforce/client.js';
 import { BulkJobRegistry } from '../salesforce/bulk2/jobs.js';
 import { createAsyncJobRegistry } from '../salesforce/bulk1/jobs.js';
 import { bulk1Api, createBulk1Reader } from '../sync/bulk1-reader.js';
-import { CompositeQueryBatcher } from '../salesforce/composite-query.js';
+import { CompositeBatcher } from '../salesforce/composite-batcher.js';
 import type { Logger } from '../io/logger.js';
 import type { Progress } from '../io/progress.js';
 import type { StreamBookmark, SyncEvent } from '../sync/events.js';
@@ -106,7 +106,9 @@ export async function runRead(ctx: CommandContext, options: ReadCommandOptions):
   const bulk1 = bulk1Api(createBulk1Reader(client, { ...settings, chunkConcurrency: config.resultPageConcurrency, ...(config.pkChunkSize ? { pkChunking: { chunkSize: config.pkChunkSize } } : {}) }, asyncJobs, rest));
   const apis = [bulk2Api(createBulkReader(client, settings, jobs)), restApi(rest)];
   const cdc = openChangeEvents(ctx, client, selected, options.follow === true, rest);
-  const freshness = setUpFreshness(client, config, cdc.streams, cdc.modes);
+  // Small reads of many streams (first query pages, getDeleted) share Composite requests: one API call each.
+  const batcher = new CompositeBatcher(client);
+  const freshness = setUpFreshness((path, query) => batcher.get(path, query), config, cdc.streams, cdc.modes);
   const streams = freshness.streams;
   const encoder = ctx.protocol.createEncoder({ bookmarks, log, streams, activateVersion: config.activateVersion });
   const events = runSync({
@@ -114,7 +116,7 @@ export async function runRead(ctx: CommandContext, options: ReadCommandOptions):
     modes: freshness.modes,
     bookmarks,
     // BULK1 prefers Bulk API 1.0 and falls back to REST where Bulk cannot serve, as auto does with 2.0.
-    apis: new ReadApiRegistry([...(config.api === 'bulk1' ? [bulk1, ...apis] : [...apis, bulk1]), compositeApi(createRestReader(client, settings, new CompositeQueryBatcher(client)))]),
+    apis: new ReadApiRegistry([...(config.api === 'bulk1' ? [bulk1, ...apis] : [...apis, bulk1]), compositeApi(createRestReader(client, settings, batcher))]),
     jobSlots: config.bulkJobConcurrency,
     smallReadRows: config.planner === 'adaptive' ? config.smallReadRows : 0,
     lookahead: config.planner === 'adaptive',

@@ -4,7 +4,6 @@
  * rows gone for good alike). Salesforce answers EXCEEDED_ID_LIMIT past 600,000 ids: the range is
  * then halved until each half fits.
  */
-import type { SalesforceClient } from './client.js';
 import { SalesforceApiError } from './client.js';
 
 export interface DeletedRecord {
@@ -27,22 +26,22 @@ function toParam(iso: string): string {
   return new Date(Date.parse(iso)).toISOString().replace(/\.\d{3}Z$/, '+00:00');
 }
 
+/** A GET of a REST resource under `/services/data/vXX.X/`: the client's own call, or a subrequest of a Composite request. */
+export type RestGet = <T>(path: string, query: Record<string, string>, signal?: AbortSignal) => Promise<T>;
+
 /** One getDeleted call; `calls` counts it (the caller reports how many a run made). */
-export async function fetchDeleted(client: SalesforceClient, sobject: string, range: { start: string; end: string }, options: { signal?: AbortSignal; onCall?: () => void } = {}): Promise<GetDeletedReply> {
+export async function fetchDeleted(get: RestGet, sobject: string, range: { start: string; end: string }, options: { signal?: AbortSignal; onCall?: () => void } = {}): Promise<GetDeletedReply> {
   options.onCall?.();
   try {
-    const reply = await client.json<GetDeletedReply>(`sobjects/${encodeURIComponent(sobject)}/deleted/`, {
-      query: { start: toParam(range.start), end: toParam(range.end) },
-      ...(options.signal ? { signal: options.signal } : {}),
-    });
+    const reply = await get<GetDeletedReply>(`sobjects/${encodeURIComponent(sobject)}/deleted/`, { start: toParam(range.start), end: toParam(range.end) }, options.signal);
     return { ...reply, deletedRecords: Array.isArray(reply?.deletedRecords) ? reply.deletedRecords : [] };
   } catch (error) {
     const a = Date.parse(range.start);
     const b = Date.parse(range.end);
     if (!(error instanceof SalesforceApiError) || error.sfErrorCode !== 'EXCEEDED_ID_LIMIT' || b - a < MIN_SPLIT_MS) throw error;
     const mid = new Date(a + Math.floor((b - a) / 2)).toISOString();
-    const first = await fetchDeleted(client, sobject, { start: range.start, end: mid }, options);
-    const second = await fetchDeleted(client, sobject, { start: mid, end: range.end }, options);
+    const first = await fetchDeleted(get, sobject, { start: range.start, end: mid }, options);
+    const second = await fetchDeleted(get, sobject, { start: mid, end: range.end }, options);
     return {
       deletedRecords: [...first.deletedRecords, ...second.deletedRecords],
       ...(first.earliestDateAvailable !== undefined ? { earliestDateAvailable: first.earliestDateAvailable } : {}),

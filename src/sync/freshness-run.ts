@@ -6,8 +6,7 @@
 import type { SelectedStream } from '../catalog/types.js';
 import type { TapConfig } from '../config/types.js';
 import { DEFAULTS } from '../core/defaults.js';
-import type { SalesforceClient } from '../salesforce/client.js';
-import { fetchDeleted } from '../salesforce/get-deleted.js';
+import { fetchDeleted, type RestGet } from '../salesforce/get-deleted.js';
 import { applyFormulaMode } from './freshness.js';
 import { readsHardDeletes } from './hard-deletes.js';
 import { BUILT_IN_READ_MODES } from './modes/built-in.js';
@@ -23,7 +22,8 @@ export interface FreshnessRun {
 
 type FreshnessConfig = Pick<TapConfig, 'captureHardDeletes' | 'deletedGap' | 'formulaFields' | 'formulaRefreshSeconds' | 'lookbackSeconds'>;
 
-export function setUpFreshness(client: SalesforceClient, config: FreshnessConfig, selected: SelectedStream[], baseModes: readonly AnyReadMode[] = BUILT_IN_READ_MODES): FreshnessRun {
+/** `get` serves getDeleted: a Composite batcher's, so that many streams' calls count as one. */
+export function setUpFreshness(get: RestGet, config: FreshnessConfig, selected: SelectedStream[], baseModes: readonly AnyReadMode[] = BUILT_IN_READ_MODES): FreshnessRun {
   let calls = 0;
   const streams = applyFormulaMode(selected, config.formulaFields).map((s) => (readsHardDeletes(s, config.captureHardDeletes) ? { ...s, tombstones: true } : s));
   const settings = {
@@ -34,7 +34,7 @@ export function setUpFreshness(client: SalesforceClient, config: FreshnessConfig
     lookbackSeconds: config.lookbackSeconds,
     maxDays: DEFAULTS.getDeletedMaxDays,
     marginSeconds: DEFAULTS.getDeletedMarginSeconds,
-    fetchDeleted: (sobject: string, range: { start: string; end: string }, signal: AbortSignal) => fetchDeleted(client, sobject, range, { signal, onCall: () => (calls += 1) }),
+    fetchDeleted: (sobject: string, range: { start: string; end: string }, signal: AbortSignal) => fetchDeleted(get, sobject, range, { signal, onCall: () => (calls += 1) }),
   };
   // Windowed incremental reads poll; other modes (full table, change events) need none of this.
   const modes = baseModes.map((mode) => (mode.id === 'incremental-windows' ? withFreshness(mode, settings) : mode));

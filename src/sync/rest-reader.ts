@@ -3,13 +3,13 @@
  * `nextRecordsUrl`. It serves every object and every field, so it is the last fallback.
  */
 import type { SalesforceClient } from '../salesforce/client.js';
-import type { CompositeQueryBatcher } from '../salesforce/composite-query.js';
+import type { CompositeBatcher } from '../salesforce/composite-batcher.js';
 import { buildSelect, MAX_REST_SOQL_URL_CHARS, splitColumns } from '../salesforce/soql.js';
 import type { ReadApi, WindowReader } from './read-apis.js';
 import { completeRowsById, joinParts, partShape, readRestRows, selectSpec, wantsDeleted, type ReaderSettings } from './readers.js';
 
 /** `batcher`: first pages go out in Composite requests shared with other streams' queries. */
-export function createRestReader(client: SalesforceClient, settings: ReaderSettings, batcher?: CompositeQueryBatcher): WindowReader {
+export function createRestReader(client: SalesforceClient, settings: ReaderSettings, batcher?: CompositeBatcher): WindowReader {
   return async function* (request) {
     const spec = selectSpec(request, settings);
     const parts = splitColumns(spec, MAX_REST_SOQL_URL_CHARS, (soql) => encodeURIComponent(soql).length);

@@ -37,7 +37,7 @@ beforeAll(async () => {
   emulator.faults.add({ route: 'bulk.get', status: 500, body: [{ errorCode: 'UNKNOWN_EXCEPTION', message: 'An unexpected error occurred.' }], times: 1 });
   emulator.faults.add({ route: 'bulk.create', afterBytes: 0, truncateMode: 'reset', times: 1, label: 'job created, reply lost' });
   emulator.faults.add({ route: 'rest.queryAll', action: 'reset', times: 1 });
-  emulator.faults.add({ route: 'rest.compositeBatch', status: 500, times: 1 });
+  emulator.faults.add({ route: 'rest.composite', status: 500, times: 1 });
   emulator.faults.add({ route: 'bulk.results', status: 503, body: [{ errorCode: 'SERVER_UNAVAILABLE', message: 'Server temporarily unavailable' }], probability: 0.06, ...flaky });
   emulator.faults.add({ route: 'bulk.results', action: 'truncate', afterBytes: 40_000, truncateMode: 'reset', probability: 0.06, ...flaky });
   emulator.faults.add({ route: 'bulk.results', action: 'truncate', afterBytes: 90_000, truncateMode: 'end', probability: 0.06, ...flaky });

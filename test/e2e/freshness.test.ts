@@ -69,12 +69,12 @@ async function airbyteCatalog(): Promise<unknown> {
 
 /** Runs an incremental read and what it tells about deletes: tombstones, soft-deleted records, getDeleted calls. */
 async function readAfterChanges(protocol: 'singer' | 'airbyte', state: unknown, extra: Record<string, unknown> = {}, catalog?: unknown) {
-  const before = emulator.journal.count({ route: 'rest.deleted' });
+  const before = emulator.journal.countCalls('rest.deleted');
   const files = { 'config.json': { ...config, ...extra }, 'state.json': state, ...(catalog ? { 'catalog.json': catalog } : {}) };
   const args = protocol === 'singer' ? ['--config', '{file:config.json}', '--state', '{file:state.json}'] : ['read', '--config', '{file:config.json}', '--catalog', '{file:catalog.json}', '--state', '{file:state.json}'];
   const run = await runTap(args, { files });
   expect(run.exitCode, run.stderr).toBe(0);
-  return { run, getDeletedCalls: emulator.journal.count({ route: 'rest.deleted' }) - before };
+  return { run, getDeletedCalls: emulator.journal.countCalls('rest.deleted') - before };
 }
 
 function expectDeletes(run: TapRun, soft: string[], gone: string[]): void {

@@ -118,7 +118,7 @@ describe('discovery of every object the org serves', () => {
 });
 
 describe('discovery of a big org', () => {
-  it('describes 1,000+ objects through composite batches, with no process warning on stderr', async () => {
+  it('describes 1,000+ objects through Composite requests of 25, one API call each, with no process warning on stderr', async () => {
     const big = await startEmulator({ records: 5, seed: 4, extraObjects: 1000 });
     try {
       const run = await runTap(['--config', '{file:config.json}', '--discover'], { files: { 'config.json': big.tapConfig('password') } });
@@ -127,8 +127,10 @@ describe('discovery of a big org', () => {
       expect(streams.length).toBe(big.org.describeGlobal().sobjects.length - 3);
       expect(streams.some((s) => s.tap_stream_id === 'Generated_1000__c')).toBe(true);
       // 25 describes per call: about 41 calls for the lot.
-      expect(big.journal.count({ route: 'rest.compositeBatch' })).toBe(Math.ceil(streams.length / 25));
+      expect(big.journal.count({ route: 'rest.composite' })).toBe(Math.ceil(streams.length / 25));
       expect(big.journal.count({ route: 'rest.describe' })).toBe(0);
+      // Salesforce counts a Composite request as one API call: describeGlobal plus one per 25 objects.
+      expect(big.journal.usage().apiCalls).toBe(1 + Math.ceil(streams.length / 25));
       expect(run.stderr).not.toMatch(/Warning|\(node:\d+\)/);
     } finally {
       await big.close();

@@ -20,7 +20,7 @@ const STREAMS = ['Account', 'Contact', 'AcceptedEventRelation'];
 type ReadKind = 'auto' | 'rest' | 'rest-live';
 const ROUTES: Record<string, ReadKind> = {
   'oauth.token': 'auto',
-  'rest.compositeBatch': 'auto',
+  'rest.composite': 'auto',
   'rest.query': 'rest-live',
   'rest.queryAll': 'rest',
   'rest.queryMore': 'rest',
