@@ -10,7 +10,6 @@ import type { SalesforceClient } from '../salesforce/client.js';
 import { buildPubSubAuth } from '../salesforce/pubsub/pubsub-auth.js';
 import { PubSubClient } from '../salesforce/pubsub/pubsub-client.js';
 import { changeEventTopic, createChangeEventsMode } from '../sync/change-events/read-change-events.js';
-import { withDeletedAtProperty } from '../sync/change-events/tombstone-records.js';
 import { BUILT_IN_READ_MODES } from '../sync/modes/built-in.js';
 import type { WindowReader } from '../sync/read-apis.js';
 import type { AnyReadMode } from '../sync/read-modes.js';
@@ -46,8 +45,8 @@ function withIdFilter(stream: SelectedStream, ids: string[]): SelectedStream {
 }
 
 export function openChangeEvents(ctx: CommandContext, client: SalesforceClient, selected: SelectedStream[], follow: boolean, restRead: WindowReader): ChangeEventsForRead {
-  const deletedAtKey = ctx.protocol.deletedAtField;
-  const streams = applySetting(selected, ctx.config.changeDataCapture ?? []).map((s) => (s.method === 'LOG_BASED' ? withDeletedAtProperty(s, deletedAtKey) : s));
+  // Deletes arrive as tombstones: the schema carries the protocol's deleted-at column.
+  const streams = applySetting(selected, ctx.config.changeDataCapture ?? []).map((s) => (s.method === 'LOG_BASED' ? { ...s, tombstones: true } : s));
   if (!streams.some((s) => s.method === 'LOG_BASED')) {
     if (follow) ctx.logger.warn('--follow applies to change event (LOG_BASED) streams only; none is selected, so the run ends as usual.');
     return { streams, modes: BUILT_IN_READ_MODES, close: () => undefined };
@@ -66,7 +65,6 @@ export function openChangeEvents(ctx: CommandContext, client: SalesforceClient, 
       idleMs: ctx.config.cdcIdleSeconds * 1000,
       batchSize: DEFAULTS.cdcBatchSize,
       rereadBatchSize: DEFAULTS.cdcRereadBatchSize,
-      deletedAtKey,
       skewMs: DEFAULTS.cdcSkewMs,
       reread: (stream, ids, signal) => restRead({ stream: withIdFilter(stream, ids), plan: buildReadPlan(stream), api: 'rest', signal, onEstimate: () => undefined }),
   });
