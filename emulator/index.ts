@@ -68,6 +68,8 @@ export interface EmulatorMutations {
   create(sobject: string, fields: Record<string, FieldValue>): string;
   update(sobject: string, id: string, fields: Record<string, FieldValue>): void;
   delete(sobject: string, id: string): void;
+  /** Restores a soft-deleted row (IsDeleted false, SystemModstamp advanced); publishes UNDELETE. Salesforce has no REST route for it. */
+  undelete(sobject: string, id: string): void;
   /** Deletes the rows (if they are not) and purges them from the recycle bin at once. */
   hardDelete(sobject: string, ids: string[]): void;
   /** Purges deleted rows from the recycle bin: all, one object's, or the given ids; returns how many. */
@@ -218,6 +220,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       create: (sobject, fields) => org.create(sobject, fields).id,
       update: (sobject, id, fields) => org.update(sobject, id, fields),
       delete: (sobject, id) => org.delete(sobject, id),
+      undelete: (sobject, id) => org.undelete(sobject, id),
       hardDelete: (sobject, ids) => org.hardDelete(sobject, ids),
       emptyRecycleBin: (sobject, ids) => org.emptyRecycleBin(sobject, ids),
     },
