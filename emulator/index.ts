@@ -62,6 +62,9 @@ export interface EmulatorOptions {
   cdcObjects?: string[] | '*' | undefined;
   /** Port of the Pub/Sub API gRPC listener; 0 (default) picks a free one. */
   pubsubPort?: number | undefined;
+  /** Serve the Pub/Sub API over TLS too (self-signed certificate made at start): `pubsub.tls`. */
+  pubsubTls?: boolean | undefined;
+  pubsubTlsPort?: number | undefined;
 }
 
 export interface EmulatorMutations {
@@ -84,7 +87,7 @@ export interface Emulator {
   /** My Domain login host; the same listener as the instance. */
   myDomainUrl: string;
   instanceUrl: string;
-  /** The Pub/Sub API (Change Data Capture): `pubsub.url` is `host:port`, plaintext on loopback. */
+  /** The Pub/Sub API (Change Data Capture): `pubsub.url` is `host:port`, plaintext on loopback; `pubsub.tls` the TLS listener. */
   pubsub: EmulatorPubSub;
   credentials: EmulatorCredentials;
   /** A ready tap config (flat Singer-style keys) for a login flow; default `password`. */
@@ -152,6 +155,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       org,
       cdcObjects: options.cdcObjects,
       port: options.pubsubPort,
+      tls: options.pubsubTls,
+      tlsPort: options.pubsubTlsPort,
       auth: { isValidToken: (token) => sessions.use(token) !== undefined, instanceUrl: () => urls.instanceUrl, tenantId: toId18(org.orgId) },
     });
   } catch (error) {
