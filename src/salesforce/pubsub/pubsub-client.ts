@@ -122,7 +122,12 @@ export function toTlsError(error: ServiceError, endpoint: string): TapError | un
   if (/wrong version number|packet length too long|unknown protocol/i.test(details)) {
     return new TapError('TAP_PUBSUB_NOT_TLS', `The Pub/Sub API at ${endpoint} does not answer TLS (it looks like a plaintext listener): set pubsub_tls to plaintext, or point pubsub_url at its TLS port.`, { kind: 'config', cause: error });
   }
-  const reason = /(self[- ]signed certificate[^.]*|unable to (?:get|verify)[^.]*certificate[^.]*|certificate (?:has expired|is not yet valid)|Hostname\/IP does not match[^.]*|certificate signature failure|CERT_[A-Z_]+)/i.exec(details)?.[1];
+  if (/Hostname\/IP does not match|CERT_ALTNAME_INVALID/i.test(details)) {
+    return new TapError('TAP_PUBSUB_TLS_UNTRUSTED', `The Pub/Sub API at ${endpoint} presented a certificate for another host name: set pubsub_url to a host name its certificate names.`, { kind: 'config', cause: error });
+  }
+  const reason = [/self[- ]signed certificate[^.]*/i, /unable to (?:get|verify)[^.]*certificate[^.]*/i, /certificate (?:has expired|is not yet valid)/i, /certificate signature failure/i, /CERT_[A-Z_]+/]
+    .map((pattern) => pattern.exec(details)?.[0])
+    .find((found) => found !== undefined);
   if (!reason) return undefined;
   return new TapError('TAP_PUBSUB_TLS_UNTRUSTED', `The Pub/Sub API at ${endpoint} presented a certificate the tap does not trust (${reason}): set pubsub_ca_file to the PEM file of the CA that signed it (for a self-signed certificate, the certificate itself).`, { kind: 'config', cause: error });
 }
