@@ -2,11 +2,11 @@
  * Change Data Capture for the emulated org: the event bus, the publisher that turns commits into
  * change events, and the Pub/Sub API gRPC server, with the knobs and faults tests use.
  */
-import type { EmulatedOrg } from '../org/org.js';
-import type { ChangeType } from './change-event.js';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { EmulatedOrg } from '../org/org.js';
+import type { ChangeType } from './change-event.js';
 import { EventLog } from './event-log.js';
 import { ChangeEventPublisher, observeOrgCommits } from './publisher.js';
 import { createSelfSignedCertificate } from './self-signed.js';
