@@ -125,7 +125,7 @@ export function toTlsError(error: ServiceError, endpoint: string): TapError | un
   if (/Hostname\/IP does not match|CERT_ALTNAME_INVALID/i.test(details)) {
     return new TapError('TAP_PUBSUB_TLS_UNTRUSTED', `The Pub/Sub API at ${endpoint} presented a certificate for another host name: set pubsub_url to a host name its certificate names.`, { kind: 'config', cause: error });
   }
-  const reason = [/self[- ]signed certificate[^.]*/i, /unable to (?:get|verify)[^.]*certificate[^.]*/i, /certificate (?:has expired|is not yet valid)/i, /certificate signature failure/i, /CERT_[A-Z_]+/]
+  const reason = [/self[- ]signed certificate[^.;]*/i, /unable to (?:get|verify)[^.;]*certificate[^.;]*/i, /certificate (?:has expired|is not yet valid)/i, /certificate signature failure/i, /CERT_[A-Z_]+/]
     .map((pattern) => pattern.exec(details)?.[0])
     .find((found) => found !== undefined);
   if (!reason) return undefined;

@@ -8,6 +8,8 @@ const ENDPOINT = 'pubsub.example.com:7443';
 describe('Pub/Sub TLS failures', () => {
   it.each([
     ['No connection established. Last error: Error: self-signed certificate. Resolution note: ', /self-signed certificate/],
+    // Node 24 adds a hint that does not apply to a certificate given in a file.
+    ['No connection established. Last error: Error: self-signed certificate; if the root CA is installed locally, try running Node.js with --use-system-ca. Resolution note: ', /\(self-signed certificate\)/],
     ['No connection established. Last error: Error: unable to verify the first certificate', /unable to verify the first certificate/],
     ['No connection established. Last error: Error: certificate has expired', /certificate has expired/],
   ])('names an untrusted certificate and the setting that fixes it: %s', (details, reason) => {
