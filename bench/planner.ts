@@ -1,123 +1,127 @@
 /**
- * Where a real sync spends its time: job latency, job count and API calls. The tap's CLI against
- * an emulator with Salesforce-like latency (every call `LATENCY_MS` late, each Bulk job
- * `JOB_MS` from creation to completion, each connection capped at `BANDWIDTH`), the data-driven
- * planner against the calendar one (`planner: sequential`) in the same run:
- * - initial load of 10 objects with `start_date` 2000-01-01;
- * - an incremental run over 200 more objects with a few rows changed: wall time and API calls
- *   (DailyApiRequests used, as /limits counts them: a Composite request is one call);
- * - a REST read (`api_type: REST`): peak RSS.
+ * Where a real sync spends its time (`--only planner`): the tap's CLI against an in-process
+ * emulator on its `realistic` profile (Bulk jobs take seconds to start and scan at a bounded rate,
+ * the org runs a few at once, REST calls take a round trip, each connection has a bandwidth), the
+ * data-driven planner against the calendar one (`planner: sequential`) in the same run:
+ * 1. initial load of 10 objects from `start_date` 2000-01-01, against the model's lower bound
+ *    (server scan time over the jobs the org runs at once + result bytes over the bandwidth of the
+ *    connections the tap may open + one job's start latency) and against the same read with every
+ *    delay off (what this machine's CPUs allow);
+ * 2. an incremental run over 200 objects with 0.5% of their rows changed: wall time and the API
+ *    calls it cost (DailyApiRequests, as the emulator counts them: a Composite request is one).
  */
-import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CLI, startEmulator, spawnTap, type EmulatorInfo, type Result } from './tap-process.js';
+import { startEmulator, type Emulator, type EmulatorSettings } from '../emulator/index.js';
+import { DEFAULTS } from '../src/core/defaults.js';
+import { runTapAsync, type Result } from './tap-process.js';
 
-const LATENCY_MS = 50;
-const JOB_MS = 3000;
-const BANDWIDTH = 20 * 1024 * 1024;
-const API = '65.0';
 /** Ten objects that Bulk API 2.0 reads (Invoice__c's base64 field sends it to REST). */
 const TEN = ['Account', 'Contact', 'Opportunity', 'Lead', 'OpportunityLineItem', 'Case', 'Campaign', 'Product2', 'PricebookEntry', 'User'];
+/** The emulator's 10 objects hold about this many rows per Account row. */
+const ROWS_PER_ACCOUNT = 7.55;
+const PLANNERS = ['sequential', 'adaptive'] as const;
 
-async function session(info: EmulatorInfo): Promise<{ token: string; instance: string }> {
-  const body = new URLSearchParams({ grant_type: 'password', client_id: info.client_id, client_secret: info.client_secret, username: info.username, password: info.password + info.security_token });
-  const res = await fetch(`${info.login_url}/services/oauth2/token`, { method: 'POST', body, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
-  const json = (await res.json()) as { access_token: string; instance_url: string };
-  return { token: json.access_token, instance: json.instance_url };
-}
-
-async function call<T>(s: { token: string; instance: string }, path: string, init: { method?: string; body?: unknown } = {}): Promise<T> {
-  const res = await fetch(`${s.instance}/services/data/v${API}/${path}`, { method: init.method ?? 'GET', headers: { authorization: `Bearer ${s.token}`, 'content-type': 'application/json' }, ...(init.body ? { body: JSON.stringify(init.body) } : {}) });
-  const text = await res.text();
-  return (text ? JSON.parse(text) : undefined) as T;
-}
-
-/** DailyApiRequests used so far (the /limits call itself included). */
-async function apiCallsUsed(s: { token: string; instance: string }): Promise<number> {
-  const limits = await call<{ DailyApiRequests: { Max: number; Remaining: number } }>(s, 'limits');
-  return limits.DailyApiRequests.Max - limits.DailyApiRequests.Remaining;
-}
-
-/** Rows of the objects, as the org counts them. */
-async function countRows(s: { token: string; instance: string }, objects: string[]): Promise<number> {
+function rowsOf(em: Emulator, objects: readonly string[]): number {
   let total = 0;
-  for (const o of objects) total += (await call<{ totalSize: number }>(s, `queryAll?q=${encodeURIComponent(`SELECT COUNT() FROM ${o}`)}`)).totalSize;
+  for (const object of objects) for (const _ of em.org.prepareQuery(`SELECT Id FROM ${object}`, { includeDeleted: true }).rows()) total += 1;
   return total;
 }
 
-export async function plannerBench(dir: string, records: number): Promise<Result[]> {
-  const results: Result[] = [];
-  const latency = ['--latency-ms', String(LATENCY_MS), '--bulk-job-delay-ms', String(JOB_MS), '--bandwidth', String(BANDWIDTH)];
-  {
-    const { info, child } = await startEmulator(['--records', String(records), ...latency]);
-    try {
-      const s = await session(info);
-      const rows = await countRows(s, TEN);
-      const runs = ['sequential', 'adaptive'].map((planner) => {
-        const config = join(dir, `initial-${planner}.json`);
-        writeFileSync(config, JSON.stringify({ ...info.tap_config, start_date: '2000-01-01T00:00:00Z', include_deleted: true, streams_include: TEN, planner }));
-        return { planner, run: spawnTap(`initial load, ${planner}`, ['--config', config], rows) };
+function writeConfig(dir: string, name: string, config: Record<string, unknown>): string {
+  const path = join(dir, name);
+  writeFileSync(path, JSON.stringify(config));
+  return path;
+}
+
+/** What the journal says a run cost: API calls, Bulk jobs, result bytes. */
+function cost(em: Emulator): { apiCalls: number; bulkJobs: number; resultBytes: number } {
+  const usage = em.journal.usage();
+  const resultBytes = em.journal.entries().filter((e) => e.route === 'bulk.results').reduce((sum, e) => sum + e.bytes, 0);
+  return { ...usage, resultBytes };
+}
+
+/** The model's lower bound of a load of `rows` rows sending `bytes` result bytes, and its parts. */
+function lowerBound(settings: EmulatorSettings, rows: number, bytes: number): { seconds: number; text: string } {
+  const scan = rows / settings.bulkScanRowsPerSec / settings.bulkConcurrentJobs;
+  const connections = DEFAULTS.bulkJobConcurrency * DEFAULTS.resultPageConcurrency;
+  const transfer = bytes / (settings.bandwidthBytesPerSec * connections);
+  const latency = settings.bulkJobDelayMs / 1000;
+  return {
+    seconds: scan + transfer + latency,
+    text: `scan ${scan.toFixed(1)} s (${settings.bulkConcurrentJobs} jobs at once) + ${(bytes / 1e6).toFixed(0)} MB over ${connections} connections ${transfer.toFixed(1)} s + job latency ${latency.toFixed(1)} s`,
+  };
+}
+
+const INSTANT: Partial<EmulatorSettings> = { bulkJobDelayMs: 50, bulkScanRowsPerSec: 0, bulkConcurrentJobs: 0, restCallLatencyMs: 0, bandwidthBytesPerSec: 0 };
+
+async function initialLoad(dir: string, rowsWanted: number): Promise<Result[]> {
+  const em = await startEmulator({ records: Math.round(rowsWanted / ROWS_PER_ACCOUNT), seed: 1, profile: 'realistic' });
+  try {
+    const rows = rowsOf(em, TEN);
+    const base = { ...em.tapConfig('password'), start_date: '2000-01-01T00:00:00Z', include_deleted: true, streams_include: TEN };
+    const runs: Record<string, { seconds: number; peakRssMb: number; apiCalls: number; bulkJobs: number; resultBytes: number }> = {};
+    for (const planner of PLANNERS) {
+      em.journal.clear();
+      const run = await runTapAsync(`initial load, ${planner}`, ['--config', writeConfig(dir, `initial-${planner}.json`, { ...base, planner })], rows);
+      runs[planner] = { seconds: run.seconds, peakRssMb: run.peakRssMb, ...cost(em) };
+    }
+    const bound = lowerBound(em.settings, rows, runs.adaptive!.resultBytes);
+    const realistic = { ...em.settings };
+    Object.assign(em.settings, INSTANT);
+    const instant = await runTapAsync('initial load, adaptive, no delays', ['--config', join(dir, 'initial-adaptive.json')], rows);
+    Object.assign(em.settings, realistic);
+    const sequential = runs.sequential!;
+    const adaptive = runs.adaptive!;
+    return [
+      { name: `planner: initial load 10 objects, sequential (realistic)`, records: rows, seconds: sequential.seconds, recordsPerSecond: rows / sequential.seconds, peakRssMb: sequential.peakRssMb, note: `calendar windows; ${sequential.bulkJobs} Bulk jobs, ${sequential.apiCalls} API calls` },
+      {
+        name: `planner: initial load 10 objects, adaptive (realistic)`, records: rows, seconds: adaptive.seconds, recordsPerSecond: rows / adaptive.seconds, peakRssMb: adaptive.peakRssMb,
+        note: `${(sequential.seconds / adaptive.seconds).toFixed(2)}× faster than sequential; ${(adaptive.seconds / bound.seconds).toFixed(2)}× the lower bound ${bound.seconds.toFixed(1)} s (${bound.text}); ${adaptive.bulkJobs} Bulk jobs, ${adaptive.apiCalls} API calls`,
+      },
+      { name: `planner: initial load 10 objects, adaptive, no delays`, records: rows, seconds: instant.seconds, recordsPerSecond: rows / instant.seconds, peakRssMb: instant.peakRssMb, note: `the same read with every emulator delay off: this machine's CPU floor (${(adaptive.seconds / instant.seconds).toFixed(2)}× of it on realistic)` },
+    ];
+  } finally {
+    await em.close();
+  }
+}
+
+async function incremental(dir: string): Promise<Result[]> {
+  const em = await startEmulator({ records: 200, seed: 1, extraObjects: 200, profile: 'realistic' });
+  try {
+    const objects = Array.from({ length: 200 }, (_, i) => `Generated_${String(i + 1).padStart(4, '0')}__c`);
+    const base = { ...em.tapConfig('password'), include_deleted: true, streams_include: objects, stream_concurrency: 16 };
+    // A first run of each planner makes the state its measured run starts from.
+    const states: Record<string, string> = {};
+    for (const planner of PLANNERS) {
+      const first = await runTapAsync(`incremental, first run, ${planner}`, ['--config', writeConfig(dir, `incremental-${planner}.json`, { ...base, planner })], undefined, { keepStdout: true });
+      const lastState = first.lines.filter((l) => l.includes('"type":"STATE"')).at(-1);
+      if (!lastState) throw new Error(`incremental, first run, ${planner}: no STATE`);
+      states[planner] = writeConfig(dir, `state-${planner}.json`, (JSON.parse(lastState) as { value: Record<string, unknown> }).value);
+    }
+    // 0.5% of the rows change, spread over the objects; a second later than the bookmarks.
+    await new Promise((r) => setTimeout(r, 1100));
+    const ids = objects.flatMap((object) => [...em.org.prepareQuery(`SELECT Id FROM ${object}`, { includeDeleted: false }).rows()].map((r) => ({ object, id: r.id })));
+    const changed = Math.ceil(ids.length * 0.005);
+    const step = Math.floor(ids.length / changed);
+    for (let i = 0; i < changed; i += 1) em.mutate.update(ids[i * step]!.object, ids[i * step]!.id, { Name: `changed ${i}` });
+    const results: Result[] = [];
+    const budget = 0.25 * objects.length + 10;
+    for (const planner of PLANNERS) {
+      em.journal.clear();
+      const run = await runTapAsync(`incremental, ${planner}`, ['--config', join(dir, `incremental-${planner}.json`), '--state', states[planner]!], undefined);
+      const { apiCalls, bulkJobs } = cost(em);
+      results.push({
+        name: `planner: incremental 200 objects, ${planner} (realistic)`, records: run.records, seconds: run.seconds, recordsPerSecond: objects.length / run.seconds, peakRssMb: run.peakRssMb,
+        note: `${changed} of ${ids.length} rows changed; ${apiCalls} API calls (budget ${budget}), ${bulkJobs} Bulk jobs; rate is objects/s`,
       });
-      const [sequential, adaptive] = runs.map((r) => r.run);
-      // One job's latency plus the bytes over the connections the run may use at once, without the per-call latency.
-      results.push({ name: `planner: initial load 10 objects, sequential`, records: rows, seconds: sequential!.seconds, recordsPerSecond: rows / sequential!.seconds, peakRssMb: sequential!.peakRssMb, note: `calendar windows (365 days), one job after another; jobs ${JOB_MS} ms, calls +${LATENCY_MS} ms` });
-      results.push({ name: `planner: initial load 10 objects, adaptive`, records: rows, seconds: adaptive!.seconds, recordsPerSecond: rows / adaptive!.seconds, peakRssMb: adaptive!.peakRssMb, note: `${(sequential!.seconds / adaptive!.seconds).toFixed(2)}× faster than sequential in this run` });
-    } finally {
-      child.kill('SIGTERM');
     }
+    return results;
+  } finally {
+    await em.close();
   }
-  {
-    const { info, child } = await startEmulator(['--records', '200', '--extra-objects', '200', ...latency]);
-    try {
-      const s = await session(info);
-      const objects = Array.from({ length: 200 }, (_, i) => `Generated_${String(i + 1).padStart(4, '0')}__c`);
-      const measure = (planner: string) => {
-        const config = join(dir, `incremental-${planner}.json`);
-        const statePath = join(dir, `state-${planner}.json`);
-        const settings = { ...info.tap_config, include_deleted: true, streams_include: objects, stream_concurrency: 16 };
-        writeFileSync(config, JSON.stringify({ ...settings, planner }));
-        // The first run only makes the state the measured run starts from.
-        const firstConfig = join(dir, `first-${planner}.json`);
-        writeFileSync(firstConfig, JSON.stringify({ ...settings, planner: 'adaptive' }));
-        const first = spawnSync(process.execPath, [CLI, '--config', firstConfig], { maxBuffer: 512 << 20 });
-        const lastState = first.stdout.toString().trim().split('\n').filter((l) => l.includes('"type":"STATE"')).at(-1);
-        if (first.status !== 0 || !lastState) throw new Error(`incremental bench: the first run failed: ${first.stderr.toString().slice(-1000)}`);
-        writeFileSync(statePath, JSON.stringify((JSON.parse(lastState) as { value: unknown }).value));
-        return { config, statePath };
-      };
-      const prepared = ['sequential', 'adaptive'].map((planner) => ({ planner, ...measure(planner) }));
-      // 0.5% of the rows change (3 rows each in 200 objects: one row in every sixth object).
-      for (let i = 0; i < objects.length; i += 6) {
-        const page = await call<{ records: { Id: string }[] }>(s, `query?q=${encodeURIComponent(`SELECT Id FROM ${objects[i]} LIMIT 1`)}`);
-        await call(s, `sobjects/${objects[i]}/${page.records[0]!.Id}`, { method: 'PATCH', body: { Name: 'changed' } });
-      }
-      const changed = Math.ceil(objects.length / 6);
-      const counts: Record<string, { seconds: number; calls: number; rss: number }> = {};
-      for (const { planner, config, statePath } of prepared) {
-        const before = await apiCallsUsed(s);
-        const run = spawnTap(`incremental, ${planner}`, ['--config', config, '--state', statePath], undefined);
-        counts[planner] = { seconds: run.seconds, calls: (await apiCallsUsed(s)) - before - 1, rss: run.peakRssMb };
-      }
-      for (const planner of ['sequential', 'adaptive']) {
-        const c = counts[planner]!;
-        results.push({ name: `planner: incremental 200 objects, ${planner}`, records: changed, seconds: c.seconds, recordsPerSecond: objects.length / c.seconds, peakRssMb: c.rss, note: `${c.calls} API calls (budget 0.25 × 200 + 10 = 60); ${c.seconds.toFixed(1)} s; rate is objects/s` });
-      }
-    } finally {
-      child.kill('SIGTERM');
-    }
-  }
-  {
-    const { info, child } = await startEmulator(['--records', String(records)]);
-    try {
-      const rows = await countRows(await session(info), ['Account']);
-      const config = join(dir, 'rest.json');
-      writeFileSync(config, JSON.stringify({ ...info.tap_config, include_deleted: true, streams_include: ['Account'], api_type: 'REST' }));
-      const run = spawnTap('REST read', ['--config', config], rows);
-      results.push({ name: `planner: REST read Account ${rows}`, records: rows, seconds: run.seconds, recordsPerSecond: rows / run.seconds, peakRssMb: run.peakRssMb, note: 'api_type REST: peak RSS (goal <= 150 MB)' });
-    } finally {
-      child.kill('SIGTERM');
-    }
-  }
-  return results;
+}
+
+export async function plannerBench(dir: string, rows: number): Promise<Result[]> {
+  return [...(await initialLoad(dir, rows)), ...(await incremental(dir))];
 }

@@ -3,18 +3,19 @@
  *
  *   node dist/bench/run.js [--records 1000000] [--big 5000000] [--only read,ceiling,jsforce,pages,discover,engines,planner,cdc]
  *                          [--engine-records 1000000] (row 3: one object's initial load per read engine, engines.ts)
- *                          [--planner-records 25000]   (Account rows of the planner benchmark, bench/planner.ts)
+ *                          [--planner-rows 2000000]    (rows of the planner benchmark's 10 objects, bench/planner.ts)
  *                          [--cpu-prof DIR]   (the tap's runs write V8 CPU profiles to DIR)
  *                          [--node PATH]      (the whole benchmark runs again on this Node binary)
  *
  * - The emulator runs in its own process (loopback, no latency) with Account rows; the tap's
  *   real CLI reads 60 Account columns in Airbyte and in Singer mode with stdout to /dev/null,
  *   with the Docker image's memory settings, once more in Airbyte mode without them, and once in
- *   Singer mode through a pipe into `cat`.
+ *   Singer mode through a pipe into `cat`, once with `compression: gzip` (what a real org sends;
+ *   held against the gzip ceiling) and once through REST (`api_type: REST`, for its peak RSS).
  *   Peak RSS is the tap process's own (GNU time). Every run's rate counts the records the tap
  *   reports it sent (its `complete (N records)` log lines); a run that sent fewer fails the bench.
  * - ceiling: the same result pages fetched and transcoded to JSON lines by the byte path, with
- *   no per-record work and no protocol envelope.
+ *   no per-record work and no protocol envelope; again with the pages gzipped.
  * - jsforce: `bulk2.query` of the same SOQL, each record through `JSON.stringify`.
  * - pages: the tap's read with each connection capped at 20 MB/s, `resultPages` downloaded 3
  *   (the default), 4 and 5 at a time against the sequential locator chain (result_page_concurrency 1),
@@ -28,6 +29,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createGunzip } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { request } from 'undici';
 import { createPageDecoder } from '../src/sync/records/page-decoder.js';
@@ -52,8 +54,8 @@ interface Options {
   records: number;
   /** Row 3's object size (default 1M: 10M rows take over 10 minutes per engine on 2 shared CPUs). */
   engineRecords: number;
-  /** Account rows of the planner benchmark's org (its 10 objects hold about 8.5 times as many). */
-  plannerRecords: number;
+  /** Rows of the planner benchmark's initial load, over its 10 objects. */
+  plannerRows: number;
   big?: number;
   only: Set<string>;
   cpuProf?: string;
@@ -71,7 +73,7 @@ function args(): Options {
   const big = get('big');
   const cpuProf = get('cpu-prof');
   return {
-    records: Number(get('records') ?? 1_000_000), engineRecords: Number(get('engine-records') ?? 1_000_000), plannerRecords: Number(get('planner-records') ?? 25_000),
+    records: Number(get('records') ?? 1_000_000), engineRecords: Number(get('engine-records') ?? 1_000_000), plannerRows: Number(get('planner-rows') ?? 2_000_000),
     ...(big ? { big: Number(big) } : {}), ...(cpuProf ? { cpuProf } : {}), ...(get('node') ? { node: get('node') } : {}), only,
   };
 }
@@ -122,15 +124,17 @@ async function runBulkJob(session: { token: string; instance: string }, soql: st
   }
 }
 
-/** Downloads one result page (gzip off: loopback) and feeds it to `onChunk`; returns the next locator. */
-async function fetchPage(session: { token: string; instance: string }, url: string, onChunk: (b: Buffer) => void): Promise<string | undefined> {
-  const res = await request(`${session.instance}${url}`, { ...FRESH_CONNECTION, headers: { authorization: `Bearer ${session.token}`, accept: 'text/csv' } });
-  for await (const chunk of res.body) onChunk(chunk as Buffer);
+/** Downloads one result page (gzipped if asked) and feeds its CSV to `onChunk`; returns the next locator. */
+async function fetchPage(session: { token: string; instance: string }, url: string, gzip: boolean, onChunk: (b: Buffer) => void): Promise<string | undefined> {
+  const res = await request(`${session.instance}${url}`, { ...FRESH_CONNECTION, headers: { authorization: `Bearer ${session.token}`, accept: 'text/csv', ...(gzip ? { 'accept-encoding': 'gzip' } : {}) } });
+  const body = res.headers['content-encoding'] === 'gzip' ? res.body.pipe(createGunzip()) : res.body;
+  for await (const chunk of body) onChunk(chunk as Buffer);
   const locator = res.headers['sforce-locator'];
   return typeof locator === 'string' && locator !== 'null' && locator !== '' ? locator : undefined;
 }
 
-async function ceiling(session: { token: string; instance: string }, columns: { name: string; kind: ValueKind }[]): Promise<Result> {
+/** The byte ceiling: the job's pages fetched and transcoded with nothing else; `gzip`: fetched compressed, as a real org sends them. */
+async function ceiling(session: { token: string; instance: string }, columns: { name: string; kind: ValueKind }[], gzip = false): Promise<Result> {
   const soql = `SELECT ${columns.map((c) => c.name).join(', ')} FROM Account`;
   const jobId = await runBulkJob(session, soql);
   const started = process.hrtime.bigint();
@@ -140,14 +144,14 @@ async function ceiling(session: { token: string; instance: string }, columns: { 
   while (locator !== undefined) {
     const decoder = createPageDecoder({ columns, output: columns.map((c, i) => ({ name: c.name, column: i })), mode: 'json' });
     const query: string = `maxRecords=100000${locator ? `&locator=${locator}` : ''}`;
-    locator = await fetchPage(session, `/services/data/v${API}/jobs/query/${jobId}/results?${query}`, (chunk) => {
+    locator = await fetchPage(session, `/services/data/v${API}/jobs/query/${jobId}/results?${query}`, gzip, (chunk) => {
       bytes += chunk.length;
       records += decoder.push(chunk).count;
     });
     records += decoder.end().count;
   }
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  return { name: 'ceiling: fetch + byte transcode', records, seconds, recordsPerSecond: records / seconds, mbPerSecond: bytes / 1e6 / seconds };
+  return { name: `ceiling: fetch + byte transcode${gzip ? ', gzip' : ''}`, records, seconds, recordsPerSecond: records / seconds, mbPerSecond: bytes / 1e6 / seconds };
 }
 
 async function jsforceReader(info: EmulatorInfo, columns: { name: string }[]): Promise<Result> {
@@ -180,6 +184,12 @@ async function jsforceReader(info: EmulatorInfo, columns: { name: string }[]): P
 interface JsforceConnection {
   login(username: string, password: string): Promise<unknown>;
   bulk2: { query(soql: string, options: object): Promise<NodeJS.EventEmitter> };
+}
+
+function restConfig(dir: string, info: EmulatorInfo): string {
+  const path = join(dir, 'config-rest.json');
+  writeFileSync(path, JSON.stringify({ ...info.tap_config, include_deleted: true, api_type: 'REST' }));
+  return path;
 }
 
 /** A timed read: its rate counts the records the tap sent. */
@@ -332,8 +342,20 @@ async function main(): Promise<void> {
         results.push({ ...runTap(`tap read (Singer) ${records}`, ['--config', config, '--catalog', catalogs.singer], records, profile), ...note });
         if (cached) results.push({ ...runTap(`tap read (Singer) ${records} | cat`, ['--config', config, '--catalog', catalogs.singer], records, { piped: true }), note: 'stdout through a pipe into cat on the same CPUs' });
         if (IMAGE_SETTINGS) results.push({ ...runTap(`tap read (Airbyte) ${records}, runtime defaults`, airbyte, records, { runtimeDefaults: true }), note: `without ${IMAGE_SETTINGS}${cached ? '' : `; ${uncached}`}` });
+        if (cached) {
+          // What a real org sends: gzipped pages (the emulator keeps them gzipped after the warm-up).
+          const gzipConfig = join(dir, 'config-gzip.json');
+          writeFileSync(gzipConfig, JSON.stringify({ ...info.tap_config, include_deleted: true, max_records: 100_000, compression: 'gzip' }));
+          runTap('warm-up, gzip', ['--config', gzipConfig, '--catalog', catalogs.singer], records);
+          results.push({ ...runTap(`tap read (Singer) ${records}, gzip`, ['--config', gzipConfig, '--catalog', catalogs.singer], records), note: 'compression: gzip' });
+          results.push({ ...runTap(`tap read (Singer) ${records}, REST`, ['--config', restConfig(dir, info), '--catalog', catalogs.singer], records), note: 'api_type REST: peak RSS (goal <= 150 MB)' });
+        }
       }
-      if (records === options.records && options.only.has('ceiling')) results.push(await ceiling(session, columns));
+      if (records === options.records && options.only.has('ceiling')) {
+        results.push(await ceiling(session, columns));
+        await ceiling(session, columns, true);
+        results.push(await ceiling(session, columns, true));
+      }
     } finally {
       child.kill('SIGTERM');
     }
@@ -354,14 +376,15 @@ async function main(): Promise<void> {
     results.push(...(await engines(dir, options.engineRecords, { startEmulator, catalogFor, runTap })));
   }
   if (options.only.has('discover')) results.push(await discovery(dir));
-  if (options.only.has('planner')) results.push(...(await plannerBench(dir, options.plannerRecords)));
+  if (options.only.has('planner')) results.push(...(await plannerBench(dir, options.plannerRows)));
   if (options.only.has('cdc')) results.push(...(await changeEventRows(cli, dir)));
 
-  const ceil = results.find((r) => r.name.startsWith('ceiling'));
+  // A gzip read is held against the gzip ceiling; a REST read against none.
+  const ceilingOf = (r: Result) => (r.name.endsWith('REST') ? undefined : results.find((c) => c.name.startsWith('ceiling') && c.name.endsWith('gzip') === r.name.endsWith('gzip')));
   const js = results.find((r) => r.name.startsWith('jsforce'));
   const rows = results.map((r) => ({
     ...r,
-    ofCeiling: ceil && r.name.startsWith('tap') ? r.recordsPerSecond / ceil.recordsPerSecond : undefined,
+    ofCeiling: ceilingOf(r) && r.name.startsWith('tap') ? r.recordsPerSecond / ceilingOf(r)!.recordsPerSecond : undefined,
     vsJsforce: js && r.name.startsWith('tap') ? r.recordsPerSecond / js.recordsPerSecond : undefined,
   }));
   // The previous run's rates on the same Node, so a change shows as a ratio (×prev).

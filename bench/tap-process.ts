@@ -80,9 +80,42 @@ export function spawnTap(label: string, argv: string[], expected: number | undef
     : spawnSync(command[0]!, command.slice(1), { stdio: ['ignore', 'ignore', 'pipe'], env, maxBuffer: 64 << 20 });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const stderr = run.stderr.toString();
-  if (run.status !== 0) throw new Error(`${label} exited with ${run.status}:\n${stderr.slice(-2000)}`);
-  const records = [...stderr.matchAll(/ INFO \S+: complete \((\d+) records\)$/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
-  if (expected !== undefined && records !== expected) throw new Error(`${label}: the tap sent ${records} records, expected ${expected}`);
-  return { seconds, peakRssMb: Number(stderr.trim().split('\n').at(-1)) / 1024, records, stderr };
+  return { seconds, ...outcome(label, run.status, stderr, expected), stderr };
 }
 
+/** Records sent (its `complete (N records)` lines) and peak RSS (GNU time's last line) of a finished run, or why it failed. */
+function outcome(label: string, status: number | null, stderr: string, expected: number | undefined): { records: number; peakRssMb: number } {
+  if (status !== 0) throw new Error(`${label} exited with ${status}:\n${stderr.slice(-2000)}`);
+  const records = [...stderr.matchAll(/ INFO \S+: complete \((\d+) records\)$/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
+  if (expected !== undefined && records !== expected) throw new Error(`${label}: the tap sent ${records} records, expected ${expected}`);
+  return { records, peakRssMb: Number(stderr.trim().split('\n').at(-1)) / 1024 };
+}
+
+
+export interface AsyncTapRun extends TapRun {
+  /** stdout's lines, when asked for (`keepStdout`); otherwise stdout went to /dev/null. */
+  lines: string[];
+}
+
+/**
+ * `spawnTap` without blocking this process: for benchmarks whose emulator runs in-process and
+ * must go on serving while the tap runs.
+ */
+export function runTapAsync(label: string, argv: string[], expected: number | undefined, options: { keepStdout?: boolean } = {}): Promise<AsyncTapRun> {
+  const started = process.hrtime.bigint();
+  const child = spawn('/usr/bin/time', ['-f', '%M', process.execPath, CLI, ...argv], { stdio: ['ignore', options.keepStdout ? 'pipe' : 'ignore', 'pipe'], env: { ...process.env, ...IMAGE_ENV } });
+  const out: Buffer[] = [];
+  let stderr = '';
+  child.stdout?.on('data', (c: Buffer) => out.push(c));
+  child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
+  return new Promise((resolve, reject) => {
+    child.on('close', (code) => {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      try {
+        resolve({ seconds, ...outcome(label, code, stderr, expected), stderr, lines: Buffer.concat(out).toString().split('\n').filter(Boolean) });
+      } catch (error) {
+        reject(error as Error);
+      }
+    });
+  });
+}

@@ -72,6 +72,8 @@ describe('Bulk API 1.0 against Bulk API 2.0 and REST', () => {
     // After the bookmark (whole seconds), beyond the lookback the run applies.
     await new Promise((r) => setTimeout(r, 1100));
     for (const id of changed) emulator.mutate.update('Account', id, { Name: `Changed ${id}` });
+    // A run reads up to the last whole second before it starts: let the changes' second pass.
+    await new Promise((r) => setTimeout(r, 1100));
     emulator.journal.clear();
     const next = await runTap(['--config', '{file:config.json}', '--state', '{file:state.json}'], {
       files: { 'config.json': { ...emulator.tapConfig('password'), api_type: 'BULK1', pk_chunk_size: 25, lookback_window: '0', streams_include: ['Account'] }, 'state.json': state },

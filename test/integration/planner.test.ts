@@ -85,6 +85,8 @@ describe('adaptive planner', () => {
     // A few rows change after the first run: the next run reads them without a single Bulk job.
     const changed = orgIds('Contact').slice(0, 3);
     for (const id of changed) emulator.mutate.update('Contact', id, { LastName: 'Changed' });
+    // A run reads up to the last whole second before it starts: let the changes' second pass.
+    await new Promise((r) => setTimeout(r, 1100));
     emulator.journal.clear?.();
     const second = await read({ planner: 'adaptive', lookback_window: '0', stream_concurrency: 8 }, STREAMS, state);
     expect(emulator.journal.count({ route: 'bulk.create' })).toBe(0);

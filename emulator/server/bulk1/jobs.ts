@@ -25,6 +25,8 @@ export interface AsyncBatch {
   createdAt: number;
   createdDate: string;
   delayMs: number;
+  /** Its rows at the org's scan rate, after the start latency (0: no scan time). */
+  scanMs?: number;
   /** A query batch's rows; absent for the original batch of a chunked job. */
   query?: PreparedQuery;
   /** Set once processing decided how the batch ends. */
@@ -74,7 +76,7 @@ export class AsyncJobStore {
   stateOf(batch: AsyncBatch, now = Date.now()): BatchState {
     if (batch.fate.kind === 'split') return 'NotProcessed';
     const elapsed = now - batch.createdAt;
-    const done = batch.fate.kind !== 'never' && elapsed >= batch.delayMs;
+    const done = batch.fate.kind !== 'never' && elapsed >= batch.delayMs + (batch.scanMs ?? 0);
     if (batch.notProcessed && !done) return 'NotProcessed';
     if (!done) return elapsed >= batch.delayMs / 2 ? 'InProgress' : 'Queued';
     if (batch.fate.kind === 'fail') return 'Failed';

@@ -59,7 +59,7 @@ export function batchFields(ctx: RequestContext, batch: AsyncBatch, format: Wire
   fields.push(
     ['createdDate', wireDate(batch.createdDate, format)], ['systemModstamp', wireDate(batch.createdDate, format)],
     ['numberRecordsProcessed', state === 'Completed' ? (batch.rows ?? 0) : 0], ['numberRecordsFailed', 0],
-    ['totalProcessingTime', state === 'Completed' ? batch.delayMs : 0], ['apiActiveProcessingTime', state === 'Completed' ? batch.delayMs : 0], ['apexProcessingTime', 0],
+    ['totalProcessingTime', state === 'Completed' ? batch.delayMs + (batch.scanMs ?? 0) : 0], ['apiActiveProcessingTime', state === 'Completed' ? batch.delayMs + (batch.scanMs ?? 0) : 0], ['apexProcessingTime', 0],
   );
   return fields;
 }
@@ -162,25 +162,34 @@ const addBatch: Handler = (ctx) => {
     const fields = batchFields(ctx, batch, format).filter(([k]) => k !== 'stateMessage');
     return infoReply(201, 'batchInfo', fields.map(([k, v]) => [k, k === 'state' ? 'Queued' : /^(number|total|api)/.test(k) ? 0 : v]), format);
   };
+  // A batch takes the start latency plus its rows at the org's scan rate, as Bulk 2.0 jobs do.
+  const scanRate = state.settings.bulkScanRowsPerSec;
+  const timed = (prepared: Pick<AsyncBatch, 'query' | 'fate'>) => ({
+    ...prepared,
+    scanMs: scanRate > 0 && prepared.query ? Math.ceil((prepared.query.totalSize() * 1000) / scanRate) : 0,
+  });
   const first = prepare(soql);
   countBatch();
   if (faulted || first.fate.kind !== 'run' || !job.pkChunking) {
-    return queued(state.asyncJobs.addBatch(job, { ...base, ...first, ...(faulted ? { fate: faulted } : {}) }));
+    return queued(state.asyncJobs.addBatch(job, { ...base, ...timed(first), ...(faulted ? { fate: faulted } : {}) }));
   }
   const plan = planChunks(state.org, job.object, soql, job.pkChunking);
   if (plan.kind === 'whole') {
-    return queued(state.asyncJobs.addBatch(job, { ...base, ...first }));
+    return queued(state.asyncJobs.addBatch(job, { ...base, ...timed(first) }));
   }
   if (plan.kind === 'refused') {
     return queued(state.asyncJobs.addBatch(job, { ...base, fate: { kind: 'fail', stateMessage: plan.message } }));
   }
   const original = state.asyncJobs.addBatch(job, { ...base, fate: { kind: 'split' } });
-  const slots = Math.max(1, state.settings.bulk1ParallelChunks);
-  plan.queries.forEach((text, i) => {
+  // Chunks beyond the parallel slots start as earlier ones finish, each in the slot free first.
+  const slotsFreeAt: number[] = Array.from({ length: Math.max(1, state.settings.bulk1ParallelChunks) }, () => now);
+  for (const text of plan.queries) {
     countBatch();
-    // Chunks beyond the parallel slots start as earlier ones finish.
-    state.asyncJobs.addBatch(job, { ...base, createdAt: now + base.delayMs * Math.floor(i / slots), ...prepare(text) });
-  });
+    const chunk = timed(prepare(text));
+    const slot = slotsFreeAt.indexOf(Math.min(...slotsFreeAt));
+    state.asyncJobs.addBatch(job, { ...base, createdAt: slotsFreeAt[slot]!, ...chunk });
+    slotsFreeAt[slot]! += base.delayMs + chunk.scanMs;
+  }
   return queued(original);
 };
 

@@ -248,6 +248,20 @@ describe('Bulk API 1.0 PK chunking', () => {
     expect(rows.map((r) => r['Id']).sort()).toEqual(orgRows(`${soql} WHERE AccountId != null`, true).map((r) => r.id).sort());
   });
 
+  it('scans each chunk at the org\'s scan rate, later chunks waiting for a free slot', async () => {
+    // One row a second: a 100-row chunk runs for 100 s, so nothing completes while the test looks.
+    Object.assign(em.settings, { bulkScanRowsPerSec: 1, bulk1ParallelChunks: 2 });
+    try {
+      const { batches } = await chunkedJob('chunkSize=100');
+      const chunks = batches.slice(1).map((b) => b['state']);
+      expect(chunks.slice(0, 2).every((state) => state === 'InProgress')).toBe(true);
+      expect(chunks.slice(2).every((state) => state === 'Queued')).toBe(true);
+      expect(chunks.length).toBeGreaterThan(2);
+    } finally {
+      Object.assign(em.settings, { bulkScanRowsPerSec: 0, bulk1ParallelChunks: 10 });
+    }
+  });
+
   it('refuses a malformed PK chunking header at job creation', async () => {
     const res = await createXmlJob('query', 'Account', { 'Sforce-Enable-PKChunking': 'chunkSize=999999' });
     expect(res.status).toBe(400);
