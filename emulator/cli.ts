@@ -32,6 +32,9 @@ const USAGE = `Usage: emulator [options]
   --bulk-result-cache-mb N serve the same Bulk result page again from a cache of N MB (default 0 = off)
   --cdc-objects LIST       objects selected for Change Data Capture: Account,Contact or *
   --pubsub-port N          Pub/Sub API (gRPC) port (default: a free one)
+  --pubsub-tls             serve the Pub/Sub API over TLS too, with a self-signed certificate made
+                           at start (ready line: pubsub_tls_url, pubsub_tls_ca_file)
+  --pubsub-tls-port N      port of that TLS listener (default: a free one)
   --rotate-refresh-tokens  issue a new refresh token with every refresh
   --no-password-flow       block the username-password OAuth flow
   --no-soap-login          switch SOAP login() off
@@ -80,6 +83,8 @@ function parseOptions(argv: string[]): EmulatorOptions | 'help' {
       'bulk-result-cache-mb': { type: 'string' },
       'cdc-objects': { type: 'string' },
       'pubsub-port': { type: 'string' },
+      'pubsub-tls': { type: 'boolean' },
+      'pubsub-tls-port': { type: 'string' },
       'rotate-refresh-tokens': { type: 'boolean' },
       'no-password-flow': { type: 'boolean' },
       'no-soap-login': { type: 'boolean' },
@@ -125,6 +130,8 @@ function parseOptions(argv: string[]): EmulatorOptions | 'help' {
     seed: integer('seed', values.seed),
     profile,
     pubsubPort: integer('pubsub-port', values['pubsub-port']),
+    pubsubTls: values['pubsub-tls'] === true,
+    pubsubTlsPort: integer('pubsub-tls-port', values['pubsub-tls-port']),
     cdcObjects: cdcObjects(values['cdc-objects']),
     settings,
   };
@@ -151,6 +158,7 @@ async function main(): Promise<void> {
       my_domain_url: emulator.myDomainUrl,
       instance_url: emulator.instanceUrl,
       pubsub_url: emulator.pubsub.url,
+      ...(emulator.pubsub.tls ? { pubsub_tls_url: emulator.pubsub.tls.url, pubsub_tls_ca_file: emulator.pubsub.tls.caFile } : {}),
       client_id: c.clientId,
       client_secret: c.clientSecret,
       username: c.username,

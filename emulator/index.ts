@@ -62,12 +62,17 @@ export interface EmulatorOptions {
   cdcObjects?: string[] | '*' | undefined;
   /** Port of the Pub/Sub API gRPC listener; 0 (default) picks a free one. */
   pubsubPort?: number | undefined;
+  /** Serve the Pub/Sub API over TLS too (self-signed certificate made at start): `pubsub.tls`. */
+  pubsubTls?: boolean | undefined;
+  pubsubTlsPort?: number | undefined;
 }
 
 export interface EmulatorMutations {
   create(sobject: string, fields: Record<string, FieldValue>): string;
   update(sobject: string, id: string, fields: Record<string, FieldValue>): void;
   delete(sobject: string, id: string): void;
+  /** Restores a soft-deleted row (IsDeleted false, SystemModstamp advanced); publishes UNDELETE. Salesforce has no REST route for it. */
+  undelete(sobject: string, id: string): void;
   /** Deletes the rows (if they are not) and purges them from the recycle bin at once. */
   hardDelete(sobject: string, ids: string[]): void;
   /** Purges deleted rows from the recycle bin: all, one object's, or the given ids; returns how many. */
@@ -82,7 +87,7 @@ export interface Emulator {
   /** My Domain login host; the same listener as the instance. */
   myDomainUrl: string;
   instanceUrl: string;
-  /** The Pub/Sub API (Change Data Capture): `pubsub.url` is `host:port`, plaintext on loopback. */
+  /** The Pub/Sub API (Change Data Capture): `pubsub.url` is `host:port`, plaintext on loopback; `pubsub.tls` the TLS listener. */
   pubsub: EmulatorPubSub;
   credentials: EmulatorCredentials;
   /** A ready tap config (flat Singer-style keys) for a login flow; default `password`. */
@@ -150,6 +155,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       org,
       cdcObjects: options.cdcObjects,
       port: options.pubsubPort,
+      tls: options.pubsubTls,
+      tlsPort: options.pubsubTlsPort,
       auth: { isValidToken: (token) => sessions.use(token) !== undefined, instanceUrl: () => urls.instanceUrl, tenantId: toId18(org.orgId) },
     });
   } catch (error) {
@@ -218,6 +225,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       create: (sobject, fields) => org.create(sobject, fields).id,
       update: (sobject, id, fields) => org.update(sobject, id, fields),
       delete: (sobject, id) => org.delete(sobject, id),
+      undelete: (sobject, id) => org.undelete(sobject, id),
       hardDelete: (sobject, ids) => org.hardDelete(sobject, ids),
       emptyRecycleBin: (sobject, ids) => org.emptyRecycleBin(sobject, ids),
     },

@@ -126,7 +126,9 @@ export function createOrg(options: OrgOptions & { anchorMs?: number; objects?: O
   const write = (o: ObjectState, row: number, record: FieldValue[], change: Pick<OrgCommit, 'changeType'> & { fields: number[]; at: number }) => {
     o.overlay.set(row, record);
     const names = [...new Set([...change.fields, ...STAMPS.map((n) => o.fieldIndex.get(n.toLowerCase()) ?? -1).filter((f) => f >= 0)])];
-    const changed = change.changeType === 'create' ? o.fields.map((_, f) => f).filter((f) => record[f] !== null) : names;
+    // A create or an undelete reports every field with a value: the row (re)appears whole.
+    const whole = change.changeType === 'create' || change.changeType === 'undelete';
+    const changed = whole ? o.fields.map((_, f) => f).filter((f) => record[f] !== null) : names;
     const id = record[o.fieldIndex.get('id')!] as string;
     commits.commit({
       sobject: o.spec.name,
@@ -216,6 +218,17 @@ export function createOrg(options: OrgOptions & { anchorMs?: number; objects?: O
       const row = requireRow(o, id);
       if (isDeleted(o, row)) throw new OrgError('ENTITY_IS_DELETED', 'entity is deleted', 400);
       deleteRow(o, row);
+    },
+    undelete(sobject, id) {
+      const o = requireWritable(sobject, 'deleted');
+      const row = requireRow(o, id);
+      if (!o.deletedAt.has(row)) throw new OrgError('UNDELETE_FAILED', 'Entity is not in the recycle bin', 400);
+      const record = [...materialize(o, row)];
+      if (o.isDeletedField >= 0) record[o.isDeletedField] = false;
+      const at = tick();
+      stamp(o, record, at);
+      o.deletedAt.delete(row);
+      write(o, row, record, { changeType: 'undelete', fields: o.isDeletedField >= 0 ? [o.isDeletedField] : [], at });
     },
     hardDelete(sobject, ids) {
       const o = requireObject(sobject);

@@ -145,6 +145,11 @@ export interface Org {
   update(sobject: string, id: string, fields: Record<string, FieldValue>): void;
   delete(sobject: string, id: string): void;
   /**
+   * Restores a soft-deleted row from the recycle bin (SOAP `undelete()`, Apex `undelete`):
+   * IsDeleted false, SystemModstamp and LastModifiedDate advanced; getDeleted lists it no more.
+   */
+  undelete(sobject: string, id: string): void;
+  /**
    * Hard deletes (Bulk `hardDelete`, `Database.delete` + `emptyRecycleBin`): the rows are deleted
    * if they were not, and leave the recycle bin at once. getDeleted still lists them; no query does.
    */

@@ -1,5 +1,5 @@
 /**
- * Publishes a change event on the bus after every committed create, update and delete of an
+ * Publishes a change event on the bus after every committed create, update, delete and undelete of an
  * object selected for Change Data Capture, and serves topics and schemas.
  *
  * Commits come from the org's commit listener (every write, whichever API made it). Inside

@@ -1,5 +1,6 @@
 /**
- * The emulator's Pub/Sub API: a gRPC server (HTTP/2, plaintext on loopback) implementing
+ * The emulator's Pub/Sub API: a gRPC server (HTTP/2, plaintext on loopback, and with `tls` a
+ * second listener serving the same API over TLS with a generated certificate) implementing
  * GetTopic, GetSchema and Subscribe of the vendored `proto/pubsub_api.proto`. Every call is
  * authenticated by its `accesstoken`, `instanceurl` and `tenantid` metadata; a wrong or expired
  * one fails with UNAUTHENTICATED. Faults: drop streams after N events, restart the server.
@@ -42,17 +43,21 @@ export interface PubSubServerOptions {
   publisher: ChangeEventPublisher;
   auth: PubSubAuth;
   keepaliveMs: () => number;
+  /** Serve a TLS listener too, with this certificate and key (PEM). */
+  tls?: { certPem: string; keyPem: string } | undefined;
 }
 
 export class PubSubServer implements PubSubFaults {
   #server: Server | undefined;
   #port = 0;
+  #tlsPort = 0;
   #subscriptions = new Set<Subscription>();
   #drops: number[] = [];
   #service: ServiceDefinition;
-  /** Events sent on all streams, and Subscribe streams opened (for tests' assertions). */
+  /** Events sent on all streams, Subscribe streams opened and FetchRequests received (for tests' assertions). */
   delivered = 0;
   subscribes = 0;
+  fetches = 0;
 
   constructor(private readonly options: PubSubServerOptions) {
     const definition = loadSync(protoPath(), { keepCase: true, longs: String, enums: String, defaults: true, oneofs: true });
@@ -64,12 +69,22 @@ export class PubSubServer implements PubSubFaults {
     return `127.0.0.1:${this.#port}`;
   }
 
-  async listen(port = 0): Promise<string> {
+  /**
+   * `host:port` of the TLS listener, when the server has one. Named `localhost` (the certificate
+   * names it too): TLS clients send the host as SNI, which must not be an IP address.
+   */
+  get tlsUrl(): string | undefined {
+    return this.options.tls ? `localhost:${this.#tlsPort}` : undefined;
+  }
+
+  async listen(port = 0, tlsPort = 0): Promise<string> {
     const server = new Server({ 'grpc.keepalive_permit_without_calls': 1 });
     server.addService(this.#service, this.#handlers());
-    this.#port = await new Promise<number>((resolve, reject) => {
-      server.bindAsync(`127.0.0.1:${port}`, ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound)));
-    });
+    const bind = (at: number, credentials: ServerCredentials) =>
+      new Promise<number>((resolve, reject) => server.bindAsync(`127.0.0.1:${at}`, credentials, (error, bound) => (error ? reject(error) : resolve(bound))));
+    this.#port = await bind(port, ServerCredentials.createInsecure());
+    const { tls } = this.options;
+    if (tls) this.#tlsPort = await bind(tlsPort, ServerCredentials.createSsl(null, [{ private_key: Buffer.from(tls.keyPem), cert_chain: Buffer.from(tls.certPem) }], false));
     this.#server = server;
     return this.url;
   }
@@ -81,7 +96,7 @@ export class PubSubServer implements PubSubFaults {
   /** Ends every stream and the listener, then listens again on the same port. */
   async restart(): Promise<void> {
     await this.close();
-    await this.listen(this.#port);
+    await this.listen(this.#port, this.#tlsPort);
   }
 
   async close(): Promise<void> {
@@ -149,6 +164,9 @@ export class PubSubServer implements PubSubFaults {
           takeDropBudget: () => this.#drops.shift() ?? Infinity,
           onDelivered: (n) => {
             this.delivered += n;
+          },
+          onFetch: () => {
+            this.fetches += 1;
           },
         });
         this.#subscriptions.add(subscription);

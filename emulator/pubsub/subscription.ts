@@ -25,6 +25,8 @@ export interface SubscriptionHooks {
   /** Events this stream may still send before the emulator drops it (a fault); Infinity: no fault. */
   takeDropBudget(): number;
   onDelivered(count: number): void;
+  /** A FetchRequest arrived (counted before it is validated). */
+  onFetch(): void;
 }
 
 interface GrpcError {
@@ -80,6 +82,7 @@ export class Subscription {
 
   #onRequest(request: FetchRequest): void {
     if (this.#closed) return;
+    this.hooks.onFetch();
     const n = request.num_requested;
     if (!Number.isInteger(n) || n < 1 || n > MAX_NUM_REQUESTED) {
       this.fail(grpcError(status.INVALID_ARGUMENT, `num_requested must be between 1 and ${MAX_NUM_REQUESTED}, got ${n}`, 'sfdc.platform.eventbus.grpc.flow.control.invalid.num.requested'));

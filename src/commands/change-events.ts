@@ -3,14 +3,15 @@
  * `replication-method: LOG_BASED`, or the `change_data_capture` setting in either protocol),
  * their schemas with the protocol's deleted-at column, and the Pub/Sub API client they share.
  */
+import { readFileSync } from 'node:fs';
 import type { SelectedStream } from '../catalog/types.js';
+import type { TapConfig } from '../config/types.js';
 import { DEFAULTS } from '../core/defaults.js';
-import { TapError } from '../core/errors.js';
+import { ConfigError, TapError } from '../core/errors.js';
 import type { SalesforceClient } from '../salesforce/client.js';
 import { buildPubSubAuth } from '../salesforce/pubsub/pubsub-auth.js';
-import { PubSubClient } from '../salesforce/pubsub/pubsub-client.js';
+import { PubSubClient, type PubSubClientOptions } from '../salesforce/pubsub/pubsub-client.js';
 import { changeEventTopic, createChangeEventsMode } from '../sync/change-events/read-change-events.js';
-import { withDeletedAtProperty } from '../sync/change-events/tombstone-records.js';
 import { BUILT_IN_READ_MODES } from '../sync/modes/built-in.js';
 import type { WindowReader } from '../sync/read-apis.js';
 import type { AnyReadMode } from '../sync/read-modes.js';
@@ -45,15 +46,29 @@ function withIdFilter(stream: SelectedStream, ids: string[]): SelectedStream {
   return { ...stream, definition: { ...stream.definition, filter: stream.definition.filter ? `(${stream.definition.filter}) AND ${byId}` : byId } };
 }
 
+/** The endpoint, TLS choice and extra trusted certificates of the config. */
+function pubSubConnection(config: TapConfig): Pick<PubSubClientOptions, 'endpoint' | 'tls' | 'caPem'> {
+  const path = config.pubsubCaFile;
+  if (path === undefined) return { endpoint: config.pubsubUrl, tls: config.pubsubTls };
+  let caPem: string;
+  try {
+    caPem = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new ConfigError('TAP_PUBSUB_CA_FILE_UNREADABLE', `pubsub_ca_file ${path} cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`);
+  }
+  if (!caPem.includes('-----BEGIN CERTIFICATE-----')) throw new ConfigError('TAP_PUBSUB_CA_FILE_UNREADABLE', `pubsub_ca_file ${path} holds no PEM certificate (-----BEGIN CERTIFICATE-----).`);
+  return { endpoint: config.pubsubUrl, tls: config.pubsubTls, caPem };
+}
+
 export function openChangeEvents(ctx: CommandContext, client: SalesforceClient, selected: SelectedStream[], follow: boolean, restRead: WindowReader): ChangeEventsForRead {
-  const deletedAtKey = ctx.protocol.deletedAtField;
-  const streams = applySetting(selected, ctx.config.changeDataCapture ?? []).map((s) => (s.method === 'LOG_BASED' ? withDeletedAtProperty(s, deletedAtKey) : s));
+  // Deletes arrive as tombstones: the schema carries the protocol's deleted-at column.
+  const streams = applySetting(selected, ctx.config.changeDataCapture ?? []).map((s) => (s.method === 'LOG_BASED' ? { ...s, tombstones: true } : s));
   if (!streams.some((s) => s.method === 'LOG_BASED')) {
     if (follow) ctx.logger.warn('--follow applies to change event (LOG_BASED) streams only; none is selected, so the run ends as usual.');
     return { streams, modes: BUILT_IN_READ_MODES, close: () => undefined };
   }
   const pubsub = new PubSubClient({
-    endpoint: ctx.config.pubsubUrl,
+    ...pubSubConnection(ctx.config),
     auth: buildPubSubAuth(client),
     maxReconnects: DEFAULTS.cdcMaxReconnects,
     backoffBaseMs: DEFAULTS.retryBaseMs,
@@ -66,7 +81,6 @@ export function openChangeEvents(ctx: CommandContext, client: SalesforceClient, 
       idleMs: ctx.config.cdcIdleSeconds * 1000,
       batchSize: DEFAULTS.cdcBatchSize,
       rereadBatchSize: DEFAULTS.cdcRereadBatchSize,
-      deletedAtKey,
       skewMs: DEFAULTS.cdcSkewMs,
       reread: (stream, ids, signal) => restRead({ stream: withIdFilter(stream, ids), plan: buildReadPlan(stream), api: 'rest', signal, onEstimate: () => undefined }),
   });
@@ -80,7 +94,7 @@ export function openChangeEvents(ctx: CommandContext, client: SalesforceClient, 
 export async function describeChangeDataCapture(ctx: CommandContext, client: SalesforceClient): Promise<string | undefined> {
   const names = ctx.config.changeDataCapture ?? [];
   if (names.length === 0) return undefined;
-  const pubsub = new PubSubClient({ endpoint: ctx.config.pubsubUrl, auth: buildPubSubAuth(client), maxReconnects: 1, backoffBaseMs: DEFAULTS.retryBaseMs, backoffMaxMs: DEFAULTS.retryBaseMs });
+  const pubsub = new PubSubClient({ ...pubSubConnection(ctx.config), auth: buildPubSubAuth(client), maxReconnects: 1, backoffBaseMs: DEFAULTS.retryBaseMs, backoffMaxMs: DEFAULTS.retryBaseMs });
   const enabled: string[] = [];
   const disabled: string[] = [];
   try {

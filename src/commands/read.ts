@@ -136,6 +136,8 @@ export async function runRead(ctx: CommandContext, options: ReadCommandOptions):
       if (ctx.progress) followProgress(ctx.progress, event);
       const lines = encoder.encode(event);
       if (lines !== undefined) await ctx.out.write(lines);
+      // A live feed writes each change at its STATE, not once 64 KiB gathered.
+      if (options.follow && event.kind === 'state') await ctx.out.flush();
     }
   } finally {
     cdc.close();

@@ -177,10 +177,12 @@ export function parseConfig(input: Raw, options: ParseConfigOptions = {}): TapCo
     changeDataCapture: Array.isArray(flat.change_data_capture) ? (flat.change_data_capture as string[]) : [],
     cdcIdleSeconds: num('cdc_idle_seconds', DEFAULTS.cdcIdleSeconds),
     pubsubUrl: typeof flat.pubsub_url === 'string' && flat.pubsub_url ? flat.pubsub_url.replace(/^https?:\/\//, '') : DEFAULTS.pubsubUrl,
+    pubsubTls: flat.pubsub_tls === 'tls' || flat.pubsub_tls === 'plaintext' ? flat.pubsub_tls : 'auto',
     warnings: [...unknownSettingWarnings(withoutUnset(raw)), ...credentialWarnings, ...authSettingWarnings(flat, auth)],
     raw,
   };
   if (startDate !== undefined) config.startDate = startDate;
   if (endDate !== undefined) config.endDate = endDate;
+  if (typeof flat.pubsub_ca_file === 'string' && flat.pubsub_ca_file) config.pubsubCaFile = flat.pubsub_ca_file;
   return config;
 }

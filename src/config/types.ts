@@ -83,6 +83,10 @@ export interface TapConfig {
   cdcIdleSeconds: number;
   /** host:port of the Pub/Sub API. */
   pubsubUrl: string;
+  /** TLS to the Pub/Sub API: `auto` (TLS unless loopback without a CA file), always, or never. */
+  pubsubTls: 'auto' | 'tls' | 'plaintext';
+  /** A PEM file of certificates trusted for the Pub/Sub API beside Node's root certificates. */
+  pubsubCaFile?: string;
   /** The config as the user wrote it (after `""` → unset), kept to merge a rotated token into. */
   raw: Record<string, unknown>;
 }

@@ -111,6 +111,9 @@ const ENTRIES: Readonly<Record<string, Entry>> = {
   TAP_PUBSUB_NO_SESSION: ['internal', 'A bug in the tap: the Pub/Sub client got no session. Report it with a `--debug` log.', EXIT],
   TAP_PUBSUB_PROTO_MISSING: ['internal', 'The installation lacks proto/pubsub_api.proto: reinstall tap-salesforce.', EXIT],
   TAP_PUBSUB_UNDECODABLE_EVENT: ['salesforce', 'A change event did not match its schema: run the sync again; report the object if it persists.', FAULTS],
+  TAP_PUBSUB_TLS_UNTRUSTED: ['config', 'The Pub/Sub API endpoint presented a certificate the tap does not trust: set `pubsub_ca_file` to the PEM file of its CA (a self-signed certificate: the certificate itself).', CONFIG],
+  TAP_PUBSUB_NOT_TLS: ['config', 'The Pub/Sub API endpoint does not answer TLS: set `pubsub_tls` to `plaintext` for a plaintext listener, or point `pubsub_url` at its TLS port.', CONFIG],
+  TAP_PUBSUB_CA_FILE_UNREADABLE: ['config', 'The `pubsub_ca_file` cannot be read or holds no PEM certificate: check its path and contents.', CONFIG],
   TAP_PUBSUB_BAD_RECORD_ID: ['salesforce', 'A change event named a record id that is not a Salesforce id: run the sync again; report the object if it persists.', FAULTS],
 
   // Replies that are not what Salesforce sends.

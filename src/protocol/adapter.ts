@@ -53,8 +53,6 @@ export interface RequestTiming {
 export interface ProtocolAdapter {
   /** For log lines and the user: `Singer`, `Airbyte`. */
   readonly displayName: string;
-  /** The record column a hard delete's time goes in (tombstones): `_sdc_deleted_at`, `_ab_cdc_deleted_at`. */
-  readonly deletedAtField: string;
   /** The `--config` values of the command line as sources (Singer reads `ENV` as the environment). */
   configSources(values: readonly string[]): ConfigSource[];
   /** A catalog file's selection; a ConfigError naming the problem otherwise. */

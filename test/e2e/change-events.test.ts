@@ -128,6 +128,34 @@ describe('change events (LOG_BASED) end to end', () => {
     expect(fold([base, run])).toEqual(truth());
   });
 
+  it('an undeleted row comes back as its full record (IsDeleted false) after its tombstone', async () => {
+    const base = await read();
+    const [gone, blink] = [...truth().keys()].slice(7, 9) as [string, string];
+    em.mutate.delete('Account', gone);
+    const deleted = await read(lastState(base));
+    expect(deleted.exitCode, deleted.stderr).toBe(0);
+    expect((deleted.records().get('Account') ?? []).filter((r) => r['Id'] === gone && r['_ab_cdc_deleted_at'])).toHaveLength(1);
+
+    em.mutate.undelete('Account', gone);
+    // Deleted and undeleted between two runs: only the row, never a tombstone after it.
+    em.mutate.delete('Account', blink);
+    em.mutate.undelete('Account', blink);
+    const restored = await read(lastState(deleted));
+    expect(restored.exitCode, restored.stderr).toBe(0);
+    const snapshotRow = (base.records().get('Account') ?? []).find((r) => r['Id'] === gone)!;
+    for (const id of [gone, blink]) {
+      const rows = (restored.records().get('Account') ?? []).filter((r) => r['Id'] === id);
+      expect(rows, id).toHaveLength(1);
+      const row = rows[0]!;
+      expect(row['IsDeleted']).toBe(false);
+      expect(row['_ab_cdc_deleted_at'] ?? null).toBeNull();
+      expect(Date.parse(String(row['SystemModstamp']))).toBe(Date.parse(String(em.org.getRecord('Account', id)!['SystemModstamp'])));
+      // Every column, as the snapshot had it: re-read by Id, not pieced together from the event.
+      expect(Object.keys(row).sort()).toEqual(Object.keys(snapshotRow).sort());
+    }
+    expect(fold([base, deleted, restored])).toEqual(truth());
+  });
+
   // After the others: it moves the bus's clock past every replay id they could store.
   it('falls back to a SystemModstamp read when the stored replay id is past retention', async () => {
     const base = await read();

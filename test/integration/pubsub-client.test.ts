@@ -13,7 +13,7 @@ let pubsub: PubSubClient;
 beforeAll(async () => {
   em = await startEmulator({ records: 50, seed: 11, cdcObjects: ['Account'] });
   connected = await connectSalesforce(parseConfig(em.tapConfig('oauth_refresh_token')));
-  pubsub = new PubSubClient({ endpoint: em.pubsub.url, auth: buildPubSubAuth(connected.client), maxReconnects: 5, backoffBaseMs: 10, backoffMaxMs: 50 });
+  pubsub = new PubSubClient({ endpoint: em.pubsub.url, tls: 'auto', auth: buildPubSubAuth(connected.client), maxReconnects: 5, backoffBaseMs: 10, backoffMaxMs: 50 });
 });
 afterAll(async () => {
   pubsub.close();

@@ -6,12 +6,11 @@
 import { fileOrStdin, type ProtocolAdapter } from '../adapter.js';
 import { encodeAirbyteStreams, parseAirbyteCatalog } from './catalog.js';
 import { AirbyteEncoder } from './encoder.js';
-import { AIRBYTE_DELETED_AT, buildCatalogMessage, buildConnectionStatusMessage, buildConnectorConfigMessage, buildTapErrorTraceMessage, encodeAirbyteLine } from './messages.js';
+import { buildCatalogMessage, buildConnectionStatusMessage, buildConnectorConfigMessage, buildTapErrorTraceMessage, encodeAirbyteLine } from './messages.js';
 import { parseAirbyteState } from './state.js';
 
 export const airbyteProtocol: ProtocolAdapter = {
   displayName: 'Airbyte',
-  deletedAtField: AIRBYTE_DELETED_AT,
   configSources: (values) => values.map(fileOrStdin),
   parseCatalog: (raw) => parseAirbyteCatalog(raw),
   parseState: (raw, warn) => parseAirbyteState(raw, warn),

@@ -220,6 +220,3 @@ export function buildConnectorConfigMessage(config: Record<string, unknown>, emi
 export function encodeAirbyteLine(message: AirbyteMessage): string {
   return `${JSON.stringify(message)}\n`;
 }
-
-/** The column Airbyte destinations in deduplication mode read a hard delete's time from. */
-export const AIRBYTE_DELETED_AT = '_ab_cdc_deleted_at';

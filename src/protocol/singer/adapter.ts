@@ -3,7 +3,6 @@
  * state in every STATE, no status or error messages on stdout (the exit code and stderr say
  * it), a rotated refresh token saved to the config file, METRIC timers per request.
  */
-import { SINGER_DELETED_AT } from './messages.js';
 import { fileOrStdin, type ProtocolAdapter } from '../adapter.js';
 import { encodeSingerCatalog, parseSingerCatalog } from './catalog.js';
 import { SingerEncoder } from './encoder.js';
@@ -12,7 +11,6 @@ import { parseSingerState } from './state.js';
 
 export const singerProtocol: ProtocolAdapter = {
   displayName: 'Singer',
-  deletedAtField: SINGER_DELETED_AT,
   configSources: (values) => values.map((value) => (value === 'ENV' ? { kind: 'env' } : fileOrStdin(value))),
   parseCatalog: (raw, options) => parseSingerCatalog(raw, options),
   parseState: (raw, warn) => parseSingerState(raw, warn),

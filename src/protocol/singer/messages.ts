@@ -73,6 +73,3 @@ export function buildActivateVersionMessage(stream: string, version: number): Si
 export function encodeSingerLine(message: SingerMessage): string {
   return `${JSON.stringify(message)}\n`;
 }
-
-/** The column Singer targets (pipelinewise, Meltano SDK `hard_delete`) read a hard delete's time from. */
-export const SINGER_DELETED_AT = '_sdc_deleted_at';

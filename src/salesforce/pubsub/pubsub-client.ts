@@ -12,6 +12,7 @@
  */
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { rootCertificates } from 'node:tls';
 import { fileURLToPath } from 'node:url';
 import { credentials as grpcCredentials, loadPackageDefinition, Metadata, status, type ClientDuplexStream, type ServiceError } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
@@ -32,8 +33,12 @@ export interface PubSubAuth {
 }
 
 export interface PubSubClientOptions {
-  /** `host:port`; TLS unless the host is loopback. */
+  /** `host:port`. */
   endpoint: string;
+  /** `auto`: TLS unless the host is loopback (and no `caPem` is given). */
+  tls: 'auto' | 'tls' | 'plaintext';
+  /** Certificates (PEM) trusted beside Node's root certificates, e.g. a self-signed one. */
+  caPem?: string | undefined;
   auth: PubSubAuth;
   /** Reconnect attempts in a row without a response before giving up. */
   maxReconnects: number;
@@ -107,6 +112,26 @@ function loadPubSub() {
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?$/;
 const RETRYABLE = new Set<number>([status.UNAVAILABLE, status.CANCELLED, status.INTERNAL, status.UNKNOWN, status.DEADLINE_EXCEEDED, status.RESOURCE_EXHAUSTED, status.ABORTED]);
 
+/**
+ * A failed TLS handshake, as one line saying what to set: it never heals by retrying. Undefined
+ * for every other failure.
+ */
+export function toTlsError(error: ServiceError, endpoint: string): TapError | undefined {
+  if (error.code !== status.UNAVAILABLE) return undefined;
+  const details = String(error.details ?? '');
+  if (/wrong version number|packet length too long|unknown protocol/i.test(details)) {
+    return new TapError('TAP_PUBSUB_NOT_TLS', `The Pub/Sub API at ${endpoint} does not answer TLS (it looks like a plaintext listener): set pubsub_tls to plaintext, or point pubsub_url at its TLS port.`, { kind: 'config', cause: error });
+  }
+  if (/Hostname\/IP does not match|CERT_ALTNAME_INVALID/i.test(details)) {
+    return new TapError('TAP_PUBSUB_TLS_UNTRUSTED', `The Pub/Sub API at ${endpoint} presented a certificate for another host name: set pubsub_url to a host name its certificate names.`, { kind: 'config', cause: error });
+  }
+  const reason = [/self[- ]signed certificate[^.;]*/i, /unable to (?:get|verify)[^.;]*certificate[^.;]*/i, /certificate (?:has expired|is not yet valid)/i, /certificate signature failure/i, /CERT_[A-Z_]+/]
+    .map((pattern) => pattern.exec(details)?.[0])
+    .find((found) => found !== undefined);
+  if (!reason) return undefined;
+  return new TapError('TAP_PUBSUB_TLS_UNTRUSTED', `The Pub/Sub API at ${endpoint} presented a certificate the tap does not trust (${reason}): set pubsub_ca_file to the PEM file of the CA that signed it (for a self-signed certificate, the certificate itself).`, { kind: 'config', cause: error });
+}
+
 /** Classifies a gRPC failure into a TapError the sync understands. */
 export function toPubSubError(error: ServiceError, topic: string): TapError {
   const errorCode = String(error.metadata?.get('error-code')[0] ?? '');
@@ -138,8 +163,10 @@ export class PubSubClient {
 
   constructor(private readonly options: PubSubClientOptions) {
     const PubSub = loadPubSub();
-    const secure = !LOOPBACK.test(options.endpoint);
-    this.#raw = new PubSub(options.endpoint, secure ? grpcCredentials.createSsl() : grpcCredentials.createInsecure(), {
+    const secure = options.tls === 'tls' || (options.tls === 'auto' && (options.caPem !== undefined || !LOOPBACK.test(options.endpoint)));
+    // Given roots replace the defaults in gRPC: the extra CA is added to Node's, not instead of them.
+    const roots = options.caPem === undefined ? null : Buffer.from([...rootCertificates, options.caPem].join('\n'));
+    this.#raw = new PubSub(options.endpoint, secure ? grpcCredentials.createSsl(roots) : grpcCredentials.createInsecure(), {
       'grpc.keepalive_time_ms': 60_000,
       'grpc.max_receive_message_length': 64 * 1024 * 1024,
     });
@@ -176,6 +203,8 @@ export class PubSubClient {
           creds = await this.options.auth.renew(creds);
           continue;
         }
+        const tls = toTlsError(error, this.options.endpoint);
+        if (tls) throw tls;
         if (RETRYABLE.has(error.code) && attempt < this.options.maxReconnects) {
           await sleep(this.#backoff(attempt), new AbortController().signal);
           continue;
@@ -225,6 +254,8 @@ export class PubSubClient {
         if (options.signal.aborted) return;
         const error = thrown as ServiceError;
         if (typeof error.code !== 'number') throw thrown;
+        const tls = toTlsError(error, this.options.endpoint);
+        if (tls) throw tls;
         if (error.code === status.UNAUTHENTICATED && !renewedWithoutResponse) {
           this.options.log?.(`${options.topic}: session expired; logging in again and resubscribing from the last processed event`);
           renewedWithoutResponse = true;

@@ -23,9 +23,9 @@ import { PubSubReplayIdError } from '../../salesforce/pubsub/pubsub-client.js';
 import type { RecordBatch, StreamBookmark } from '../events.js';
 import type { SyncWindow } from '../read-apis.js';
 import { readWindow } from '../modes/incremental-windows.js';
+import { buildTombstone } from '../tombstones.js';
 import type { ModeContext, ModeOutput, ReadMode } from '../read-modes.js';
 import { foldChangeEvents } from './fold-events.js';
-import { buildTombstones } from './tombstone-records.js';
 
 /** What the mode needs of the Pub/Sub API (the PubSubClient, or a fake in unit tests). */
 export interface ChangeEventSource {
@@ -43,8 +43,6 @@ export interface ChangeEventSettings {
   batchSize: number;
   /** Ids per re-read query. */
   rereadBatchSize: number;
-  /** Record key of a tombstone's deletion time (the protocol's). */
-  deletedAtKey: string;
   /** The snapshot reads this far past the moment its position was taken (clock skew). */
   skewMs: number;
   /** The current rows of some Ids of a stream, read by Id (REST). */
@@ -169,7 +167,7 @@ async function* readChangeEvents(bookmark: ChangeEventsBookmark | undefined, ctx
     for (let i = 0; i < changes.reread.length; i += settings.rereadBatchSize) {
       for await (const records of settings.reread(stream, changes.reread.slice(i, i + settings.rereadBatchSize), ctx.signal)) yield { batch: records };
     }
-    if (changes.deleted.size > 0) yield { batch: buildTombstones(stream, changes.deleted, settings.deletedAtKey) };
+    if (changes.deleted.size > 0) yield { tombstones: [...changes.deleted].map(([id, at]) => buildTombstone(stream.definition, id, iso(at), stream.replicationKey)) };
     if (changes.lastCommit !== undefined && (!stamp || changes.lastCommit > Date.parse(stamp))) stamp = iso(changes.lastCommit);
     replayId = last.replayId;
     yield { position: position() };

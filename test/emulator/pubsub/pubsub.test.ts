@@ -99,6 +99,33 @@ describe('Pub/Sub API Subscribe', () => {
     expect(new Set(ids).size).toBe(3);
   });
 
+  it('undelete restores a recycle-bin row, advances SystemModstamp and publishes UNDELETE with the whole row', async () => {
+    const id = em.mutate.create('Account', { Name: 'Lazarus', Industry: 'Energy' });
+    em.mutate.delete('Account', id);
+    const deleted = em.org.getRecord('Account', id)!;
+    expect(deleted['IsDeleted']).toBe(true);
+    expect(() => em.mutate.undelete('Account', em.mutate.create('Account', { Name: 'Alive' }))).toThrow(/not in the recycle bin/);
+    const s = await atTip();
+    em.mutate.undelete('Account', id);
+    const [event] = await s.events(1);
+    s.close();
+    const restored = em.org.getRecord('Account', id)!;
+    expect(restored['IsDeleted']).toBe(false);
+    expect(Date.parse(String(restored['SystemModstamp']))).toBeGreaterThan(Date.parse(String(deleted['SystemModstamp'])));
+    const live = [...em.org.prepareQuery(`SELECT Id FROM Account WHERE Id = '${id}'`, { includeDeleted: false }).rows()];
+    expect(live).toHaveLength(1);
+    const type = await decoder(event!.event.schema_id);
+    const decoded = type.fromBuffer(event!.event.payload) as Record<string, unknown> & { ChangeEventHeader: Header };
+    expect(decoded.ChangeEventHeader.changeType).toBe('UNDELETE');
+    expect(decoded.ChangeEventHeader.recordIds).toEqual([id]);
+    expect(decoded['Name']).toBe('Lazarus');
+    expect(decoded['Industry']).toBe('Energy');
+    expect(decoded['IsDeleted']).toBe(false);
+    // A row purged from the recycle bin cannot come back.
+    em.mutate.hardDelete('Account', [id]);
+    expect(() => em.mutate.undelete('Account', id)).toThrow();
+  });
+
   it('names several records in one event when a transaction changes them the same way', async () => {
     const s = await atTip();
     const a = em.mutate.create('Account', { Name: 'T1' });
