@@ -29,26 +29,16 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createGunzip } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
-import { request } from 'undici';
-import { createPageDecoder } from '../src/sync/records/page-decoder.js';
+import { benchColumns, ceiling, jsforceReader, login } from './baselines.js';
 import { engines } from './engines.js';
-import type { ValueKind } from '../src/catalog/types.js';
 import { plannerBench } from './planner.js';
 import { CLI, IMAGE_ENV, IMAGE_SETTINGS, spawnTap, startEmulator, type EmulatorInfo, type Result, type TapOptions } from './tap-process.js';
 import { changeEventRows } from './change-events.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const cli = CLI;
-const API = '65.0';
-const COLUMNS = 60;
 const JSFORCE_RECORDS = 200_000;
-/**
- * A connection per request: spawnSync blocks this process for a whole tap run, long enough for
- * the emulator to close an idle kept-alive socket that undici would then reuse ("other side closed").
- */
-const FRESH_CONNECTION = { reset: true } as const;
 
 interface Options {
   records: number;
@@ -76,114 +66,6 @@ function args(): Options {
     records: Number(get('records') ?? 1_000_000), engineRecords: Number(get('engine-records') ?? 1_000_000), plannerRows: Number(get('planner-rows') ?? 2_000_000),
     ...(big ? { big: Number(big) } : {}), ...(cpuProf ? { cpuProf } : {}), ...(get('node') ? { node: get('node') } : {}), only,
   };
-}
-
-async function login(info: EmulatorInfo): Promise<{ token: string; instance: string }> {
-  const body = new URLSearchParams({
-    grant_type: 'password', client_id: info.client_id, client_secret: info.client_secret,
-    username: info.username, password: info.password + info.security_token,
-  }).toString();
-  const res = await request(`${info.login_url}/services/oauth2/token`, { ...FRESH_CONNECTION, method: 'POST', body, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
-  const json = (await res.body.json()) as { access_token: string; instance_url: string };
-  return { token: json.access_token, instance: json.instance_url };
-}
-
-async function api<T>(session: { token: string; instance: string }, path: string, init: { method?: 'GET' | 'POST'; body?: unknown } = {}): Promise<T> {
-  const res = await request(`${session.instance}${path}`, {
-    ...FRESH_CONNECTION,
-    method: init.method ?? 'GET',
-    headers: { authorization: `Bearer ${session.token}`, 'content-type': 'application/json', accept: 'application/json' },
-    ...(init.body ? { body: JSON.stringify(init.body) } : {}),
-  });
-  const text = await res.body.text();
-  if (res.statusCode >= 300) throw new Error(`${path}: ${res.statusCode} ${text}`);
-  return JSON.parse(text) as T;
-}
-
-interface Field {
-  name: string;
-  type: string;
-}
-
-/** The first 60 Account columns Bulk can select: the benchmark's 60-column object. */
-async function benchColumns(session: { token: string; instance: string }): Promise<{ name: string; kind: ValueKind }[]> {
-  const describe = await api<{ fields: Field[] }>(session, `/services/data/v${API}/sobjects/Account/describe`);
-  const kind = (t: string): ValueKind =>
-    t === 'boolean' ? 'boolean' : t === 'int' ? 'integer' : ['double', 'currency', 'percent', 'long'].includes(t) ? 'number'
-      : t === 'datetime' ? 'datetime' : t === 'date' ? 'date' : t === 'time' ? 'time' : 'string';
-  return describe.fields.filter((f) => !['address', 'location', 'base64'].includes(f.type)).slice(0, COLUMNS).map((f) => ({ name: f.name, kind: kind(f.type) }));
-}
-
-async function runBulkJob(session: { token: string; instance: string }, soql: string): Promise<string> {
-  const job = await api<{ id: string }>(session, `/services/data/v${API}/jobs/query`, { method: 'POST', body: { operation: 'queryAll', query: soql } });
-  for (;;) {
-    const info = await api<{ state: string }>(session, `/services/data/v${API}/jobs/query/${job.id}`);
-    if (info.state === 'JobComplete') return job.id;
-    if (info.state === 'Failed' || info.state === 'Aborted') throw new Error(`job ${info.state}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-/** Downloads one result page (gzipped if asked) and feeds its CSV to `onChunk`; returns the next locator. */
-async function fetchPage(session: { token: string; instance: string }, url: string, gzip: boolean, onChunk: (b: Buffer) => void): Promise<string | undefined> {
-  const res = await request(`${session.instance}${url}`, { ...FRESH_CONNECTION, headers: { authorization: `Bearer ${session.token}`, accept: 'text/csv', ...(gzip ? { 'accept-encoding': 'gzip' } : {}) } });
-  const body = res.headers['content-encoding'] === 'gzip' ? res.body.pipe(createGunzip()) : res.body;
-  for await (const chunk of body) onChunk(chunk as Buffer);
-  const locator = res.headers['sforce-locator'];
-  return typeof locator === 'string' && locator !== 'null' && locator !== '' ? locator : undefined;
-}
-
-/** The byte ceiling: the job's pages fetched and transcoded with nothing else; `gzip`: fetched compressed, as a real org sends them. */
-async function ceiling(session: { token: string; instance: string }, columns: { name: string; kind: ValueKind }[], gzip = false): Promise<Result> {
-  const soql = `SELECT ${columns.map((c) => c.name).join(', ')} FROM Account`;
-  const jobId = await runBulkJob(session, soql);
-  const started = process.hrtime.bigint();
-  let records = 0;
-  let bytes = 0;
-  let locator: string | undefined = '';
-  while (locator !== undefined) {
-    const decoder = createPageDecoder({ columns, output: columns.map((c, i) => ({ name: c.name, column: i })), mode: 'json' });
-    const query: string = `maxRecords=100000${locator ? `&locator=${locator}` : ''}`;
-    locator = await fetchPage(session, `/services/data/v${API}/jobs/query/${jobId}/results?${query}`, gzip, (chunk) => {
-      bytes += chunk.length;
-      records += decoder.push(chunk).count;
-    });
-    records += decoder.end().count;
-  }
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  return { name: `ceiling: fetch + byte transcode${gzip ? ', gzip' : ''}`, records, seconds, recordsPerSecond: records / seconds, mbPerSecond: bytes / 1e6 / seconds };
-}
-
-async function jsforceReader(info: EmulatorInfo, columns: { name: string }[]): Promise<Result> {
-  const jsforce = (await import('jsforce')) as unknown as { Connection: new (o: object) => JsforceConnection };
-  // OAuth2 password flow: jsforce's plain login() is SOAP, which API 65.0 no longer has.
-  const conn = new jsforce.Connection({ oauth2: { loginUrl: info.login_url, clientId: info.client_id, clientSecret: info.client_secret }, version: API });
-  await conn.login(info.username, info.password + info.security_token);
-  const started = process.hrtime.bigint();
-  let records = 0;
-  let bytes = 0;
-  // jsforce parses every page as one CSV: each later page's header comes out as a record.
-  let headers = 0;
-  const stream = await conn.bulk2.query(`SELECT ${columns.map((c) => c.name).join(', ')} FROM Account`, { scanAll: true });
-  await new Promise<void>((resolve, reject) => {
-    stream.on('record', (record: { Id?: unknown }) => {
-      bytes += JSON.stringify(record).length + 1;
-      if (record.Id === 'Id') headers += 1;
-      else records += 1;
-    });
-    stream.on('end', () => resolve());
-    stream.on('error', reject);
-  });
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  return {
-    name: 'jsforce bulk2.query + JSON.stringify', records, seconds, recordsPerSecond: records / seconds, mbPerSecond: bytes / 1e6 / seconds,
-    ...(headers > 0 ? { note: `also emitted ${headers} page header(s) as records` } : {}),
-  };
-}
-
-interface JsforceConnection {
-  login(username: string, password: string): Promise<unknown>;
-  bulk2: { query(soql: string, options: object): Promise<NodeJS.EventEmitter> };
 }
 
 function restConfig(dir: string, info: EmulatorInfo): string {

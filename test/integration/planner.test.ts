@@ -94,6 +94,9 @@ describe('adaptive planner', () => {
     expect(composites).toBeGreaterThanOrEqual(1);
     expect(composites).toBeLessThan(STREAMS.length);
     expect(emulator.journal.count({ route: /^rest\.query(All)?$/ })).toBe(0);
+    // getDeleted rides in the same Composite requests as the queries: no call of its own.
+    expect(emulator.journal.count({ route: 'rest.deleted' })).toBe(0);
+    expect(emulator.journal.entries({ route: 'rest.composite' }).some((e) => e.subrequests?.includes('rest.deleted') && e.subrequests.some((r) => r.startsWith('rest.query')))).toBe(true);
     expect((second.records().get('Contact') ?? []).map((r) => r.Id as string).sort()).toEqual(expect.arrayContaining(changed));
   }, 240_000);
 });

@@ -18,7 +18,8 @@ interface FreshBookmark {
 }
 
 interface FreshPlan {
-  fresh: FreshnessPlan;
+  /** A promise when the read does not depend on it: getDeleted then goes out beside the first query. */
+  fresh: FreshnessPlan | Promise<FreshnessPlan>;
   inner: unknown;
 }
 
@@ -42,28 +43,50 @@ export function withFreshness(inner: AnyReadMode, settings: FreshnessSettings): 
     async plan(bookmark, ctx) {
       await ctx.hooks.checkQuota();
       const position: FreshnessPosition = { bookmark: bookmark?.value, ...bookmark?.fresh };
-      const fresh = await planFreshness(ctx.stream, position, ctx.syncStart, settings, ctx.signal);
-      for (const warning of fresh.warnings) await ctx.log('warn', warning);
-      if (fresh.tombstones.length > 0) await ctx.log('info', `${ctx.stream.definition.name}: ${fresh.tombstones.length} row(s) deleted since the last run (getDeleted)`);
-      if (fresh.fullRead === 'formula_refresh') await ctx.log('info', `${ctx.stream.definition.name}: re-reading the stream in full (${REASONS[fresh.fullRead]})`);
+      const pending = planFreshness(ctx.stream, position, ctx.syncStart, settings, ctx.signal);
+      // Only a delete gap (deleted_gap: full_refresh) or a due formula refresh turns the read into a full one.
+      if (settings.deletedGap !== 'full_refresh' && settings.formulaFields !== 'refresh') {
+        pending.catch(() => undefined);
+        return { fresh: pending, inner: await inner.plan(bookmark?.inner, ctx) };
+      }
+      const fresh = await announce(await pending, ctx);
       return { fresh, inner: await inner.plan(fresh.fullRead ? undefined : bookmark?.inner, ctx) };
     },
     async *read(plan, ctx): AsyncIterable<ModeOutput<FreshBookmark>> {
-      if (plan.fresh.tombstones.length > 0) yield { tombstones: plan.fresh.tombstones };
-      let last: unknown;
-      let any = false;
-      for await (const output of inner.read(plan.inner, ctx) as AsyncIterable<ModeOutput<unknown>>) {
-        if ('position' in output) {
-          any = true;
-          last = output.position;
-          yield { position: { inner: output.position, fresh: plan.fresh.carry } };
-        } else yield output;
-      }
-      const { carry, onComplete } = plan.fresh;
-      if (any && (carry.deletesCoveredUntil !== onComplete.deletesCoveredUntil || carry.formulasRefreshedAt !== onComplete.formulasRefreshedAt)) {
-        yield { position: { inner: last, fresh: onComplete } };
+      const records = (inner.read(plan.inner, ctx) as AsyncIterable<ModeOutput<unknown>>)[Symbol.asyncIterator]();
+      try {
+        // The first read's request goes out now, so a small read's query and getDeleted share one Composite request.
+        const next = plan.fresh instanceof Promise ? records.next() : undefined;
+        next?.catch(() => undefined);
+        const fresh = plan.fresh instanceof Promise ? await announce(await plan.fresh, ctx) : plan.fresh;
+        if (fresh.tombstones.length > 0) yield { tombstones: fresh.tombstones };
+        let last: unknown;
+        let any = false;
+        for (let step = await (next ?? records.next()); !step.done; step = await records.next()) {
+          const output = step.value;
+          if ('position' in output) {
+            any = true;
+            last = output.position;
+            yield { position: { inner: output.position, fresh: fresh.carry } };
+          } else yield output;
+        }
+        const { carry, onComplete } = fresh;
+        if (any && (carry.deletesCoveredUntil !== onComplete.deletesCoveredUntil || carry.formulasRefreshedAt !== onComplete.formulasRefreshedAt)) {
+          yield { position: { inner: last, fresh: onComplete } };
+        }
+      } finally {
+        await records.return?.();
       }
     },
     checkpoint: (position, stream) => ({ ...(inner.checkpoint(position.inner, stream) as StreamBookmark), ...position.fresh }),
   };
+}
+
+/** Logs what the freshness plan found: gap warnings, deletes, a formula refresh. */
+async function announce(fresh: FreshnessPlan, ctx: { stream: { definition: { name: string } }; log(level: 'info' | 'warn', message: string): Promise<void> }): Promise<FreshnessPlan> {
+  const name = ctx.stream.definition.name;
+  for (const warning of fresh.warnings) await ctx.log('warn', warning);
+  if (fresh.tombstones.length > 0) await ctx.log('info', `${name}: ${fresh.tombstones.length} row(s) deleted since the last run (getDeleted)`);
+  if (fresh.fullRead === 'formula_refresh') await ctx.log('info', `${name}: re-reading the stream in full (${REASONS[fresh.fullRead]})`);
+  return fresh;
 }
