@@ -81,8 +81,9 @@ export function openChangeEvents(ctx: CommandContext, client: SalesforceClient, 
       idleMs: ctx.config.cdcIdleSeconds * 1000,
       batchSize: DEFAULTS.cdcBatchSize,
       rereadBatchSize: DEFAULTS.cdcRereadBatchSize,
+      gatherEvents: DEFAULTS.cdcGatherEvents,
       skewMs: DEFAULTS.cdcSkewMs,
-      reread: (stream, ids, signal) => restRead({ stream: withIdFilter(stream, ids), plan: buildReadPlan(stream), api: 'rest', signal, onEstimate: () => undefined }),
+      reread: (stream, ids, signal) => restRead({ stream: withIdFilter(stream, ids), plan: buildReadPlan(stream), api: 'composite', signal, onEstimate: () => undefined }),
   });
   return { streams, modes: [mode, ...BUILT_IN_READ_MODES], close: () => pubsub.close() };
 }

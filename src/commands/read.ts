@@ -105,9 +105,10 @@ export async function runRead(ctx: CommandContext, options: ReadCommandOptions):
   const rest = createRestReader(client, settings);
   const bulk1 = bulk1Api(createBulk1Reader(client, { ...settings, chunkConcurrency: config.resultPageConcurrency, ...(config.pkChunkSize ? { pkChunking: { chunkSize: config.pkChunkSize } } : {}) }, asyncJobs, rest));
   const apis = [bulk2Api(createBulkReader(client, settings, jobs)), restApi(rest)];
-  const cdc = openChangeEvents(ctx, client, selected, options.follow === true, rest);
-  // Small reads of many streams (first query pages, getDeleted) share Composite requests: one API call each.
+  // Small reads of many streams (first query pages, getDeleted, change events' re-reads) share Composite requests: one API call each.
   const batcher = new CompositeBatcher(client);
+  const batchedRest = createRestReader(client, settings, batcher);
+  const cdc = openChangeEvents(ctx, client, selected, options.follow === true, batchedRest);
   const freshness = setUpFreshness((path, query) => batcher.get(path, query), config, cdc.streams, cdc.modes);
   const streams = freshness.streams;
   const encoder = ctx.protocol.createEncoder({ bookmarks, log, streams, activateVersion: config.activateVersion });
@@ -116,7 +117,7 @@ export async function runRead(ctx: CommandContext, options: ReadCommandOptions):
     modes: freshness.modes,
     bookmarks,
     // BULK1 prefers Bulk API 1.0 and falls back to REST where Bulk cannot serve, as auto does with 2.0.
-    apis: new ReadApiRegistry([...(config.api === 'bulk1' ? [bulk1, ...apis] : [...apis, bulk1]), compositeApi(createRestReader(client, settings, batcher))]),
+    apis: new ReadApiRegistry([...(config.api === 'bulk1' ? [bulk1, ...apis] : [...apis, bulk1]), compositeApi(batchedRest)]),
     jobSlots: config.bulkJobConcurrency,
     smallReadRows: config.planner === 'adaptive' ? config.smallReadRows : 0,
     lookahead: config.planner === 'adaptive',

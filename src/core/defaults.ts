@@ -87,6 +87,11 @@ export const DEFAULTS = {
   cdcBatchSize: 100,
   /** Ids per re-read query (`Id IN (...)`): 200 ids keep the SOQL well under its limits. */
   cdcRereadBatchSize: 200,
+  /**
+   * Events gathered from full batches (a backlog) before they are re-read: their queries go out
+   * together, 5 to a Composite request (one API call for 1,000 changes instead of 10).
+   */
+  cdcGatherEvents: 1000,
   /** A snapshot or catch-up reads this far past the moment its position was taken (clock skew). */
   cdcSkewMs: 5_000,
   /** Pub/Sub stream reconnects in a row without a response before the stream fails. */

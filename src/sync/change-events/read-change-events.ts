@@ -43,9 +43,11 @@ export interface ChangeEventSettings {
   batchSize: number;
   /** Ids per re-read query. */
   rereadBatchSize: number;
+  /** Events gathered from full batches (a backlog waits) before they are re-read together. */
+  gatherEvents: number;
   /** The snapshot reads this far past the moment its position was taken (clock skew). */
   skewMs: number;
-  /** The current rows of some Ids of a stream, read by Id (REST). */
+  /** The current rows of some Ids of a stream, read by Id (REST; first pages may share Composite requests). */
   reread(stream: SelectedStream, ids: string[], signal: AbortSignal): AsyncIterable<RecordBatch>;
 }
 
@@ -136,6 +138,7 @@ async function* readChangeEvents(bookmark: ChangeEventsBookmark | undefined, ctx
     let first = true;
     let idleSince = Date.now();
     let emitted = false;
+    let held: PubSubBatch['events'] = [];
     for await (const batch of settings.source.subscribe({ topic, start, batchSize: settings.batchSize, idleMs: settings.idleMs, signal: ctx.signal })) {
       if (first && !batch.idle) {
         first = false;
@@ -143,9 +146,14 @@ async function* readChangeEvents(bookmark: ChangeEventsBookmark | undefined, ctx
       }
       if (batch.events.length > 0) {
         idleSince = Date.now();
-        yield* apply(batch);
+        held = held.concat(batch.events);
+        const caughtUp = !settings.follow && target !== undefined && batch.events.some((e) => e.replayId.equals(target!));
+        // A full batch means more events wait: gather them so that their re-reads go out together.
+        if (!caughtUp && batch.events.length >= settings.batchSize && held.length < settings.gatherEvents) continue;
+        yield* apply({ ...batch, events: held });
+        held = [];
         emitted = true;
-        if (!settings.follow && target && batch.events.some((e) => e.replayId.equals(target!))) break;
+        if (caughtUp) break;
         continue;
       }
       if (settings.follow) continue;
@@ -153,6 +161,21 @@ async function* readChangeEvents(bookmark: ChangeEventsBookmark | undefined, ctx
       if ((!batch.idle && (batch.pendingNumRequested ?? 0) > 0) || Date.now() - idleSince >= settings.idleMs) break;
     }
     if (!emitted && !ctx.signal.aborted) yield { position: position() };
+  }
+
+  /** The rows of `ids`, 200 per query, every query's first page asked for at once (they share Composite requests), written in order. */
+  async function* rereadAll(ids: string[]): AsyncIterable<Output> {
+    const reads: AsyncIterator<RecordBatch>[] = [];
+    for (let i = 0; i < ids.length; i += settings.rereadBatchSize) reads.push(settings.reread(stream, ids.slice(i, i + settings.rereadBatchSize), ctx.signal)[Symbol.asyncIterator]());
+    const firsts = reads.map((read) => read.next());
+    for (const first of firsts) first.catch(() => undefined);
+    try {
+      for (let i = 0; i < reads.length; i += 1) {
+        for (let step = await firsts[i]!; !step.done; step = await reads[i]!.next()) yield { batch: step.value };
+      }
+    } finally {
+      await Promise.allSettled(reads.map((read) => read.return?.()));
+    }
   }
 
   async function* apply(batch: PubSubBatch): AsyncIterable<Output> {
@@ -164,9 +187,7 @@ async function* readChangeEvents(bookmark: ChangeEventsBookmark | undefined, ctx
       yield* windowsUntil(pastNow(settings.skewMs), { ...(replayId ? { replayId: replayId.toString('base64') } : {}) });
     }
     if (changes.gaps > 0) await ctx.log('info', `${name}: ${changes.gaps} record(s) named by gap events are re-read by Id`);
-    for (let i = 0; i < changes.reread.length; i += settings.rereadBatchSize) {
-      for await (const records of settings.reread(stream, changes.reread.slice(i, i + settings.rereadBatchSize), ctx.signal)) yield { batch: records };
-    }
+    yield* rereadAll(changes.reread);
     if (changes.deleted.size > 0) yield { tombstones: [...changes.deleted].map(([id, at]) => buildTombstone(stream.definition, id, iso(at), stream.replicationKey)) };
     if (changes.lastCommit !== undefined && (!stamp || changes.lastCommit > Date.parse(stamp))) stamp = iso(changes.lastCommit);
     replayId = last.replayId;
