@@ -60,7 +60,8 @@ function pubSubConnection(config: TapConfig): Pick<PubSubClientOptions, 'endpoin
   return { endpoint: config.pubsubUrl, tls: config.pubsubTls, caPem };
 }
 
-export function openChangeEvents(ctx: CommandContext, client: SalesforceClient, selected: SelectedStream[], follow: boolean, restRead: WindowReader): ChangeEventsForRead {
+/** `restRead` reads through REST; `batchedRead` the same with first pages batched in Composite requests. */
+export function openChangeEvents(ctx: CommandContext, client: SalesforceClient, selected: SelectedStream[], follow: boolean, restRead: WindowReader, batchedRead: WindowReader): ChangeEventsForRead {
   // Deletes arrive as tombstones: the schema carries the protocol's deleted-at column.
   const streams = applySetting(selected, ctx.config.changeDataCapture ?? []).map((s) => (s.method === 'LOG_BASED' ? { ...s, tombstones: true } : s));
   if (!streams.some((s) => s.method === 'LOG_BASED')) {
@@ -83,7 +84,7 @@ export function openChangeEvents(ctx: CommandContext, client: SalesforceClient, 
       rereadBatchSize: DEFAULTS.cdcRereadBatchSize,
       gatherEvents: DEFAULTS.cdcGatherEvents,
       skewMs: DEFAULTS.cdcSkewMs,
-      reread: (stream, ids, signal) => restRead({ stream: withIdFilter(stream, ids), plan: buildReadPlan(stream), api: 'composite', signal, onEstimate: () => undefined }),
+      reread: (stream, ids, signal, together) => (together ? batchedRead : restRead)({ stream: withIdFilter(stream, ids), plan: buildReadPlan(stream), api: together ? 'composite' : 'rest', signal, onEstimate: () => undefined }),
   });
   return { streams, modes: [mode, ...BUILT_IN_READ_MODES], close: () => pubsub.close() };
 }

@@ -47,20 +47,20 @@ describe('a change event backlog larger than flow control', () => {
     // Re-read queries, sent directly or inside Composite requests.
     const queries = () => em.journal.countCalls('rest.query') + em.journal.countCalls('rest.queryAll');
     const rereads = queries();
-    const direct = em.journal.count({ route: /^rest\.query(All)?$/ });
     const calls = em.journal.usage().apiCalls;
     const run = await sync(state);
     expect(run.exitCode, run.stderr).toBe(0);
 
     // Flow control: at most 100 events per FetchRequest, so several of them. The backlog's events
-    // are gathered and re-read 200 Ids per query, the queries sent in Composite requests.
+    // are gathered and re-read 200 Ids per query (several queries share Composite requests).
     expect(em.pubsub.stats().delivered - delivered).toBeGreaterThanOrEqual(changes);
     expect(em.pubsub.stats().fetches - fetches).toBeGreaterThanOrEqual(Math.ceil(changes / 100));
     const rereadQueries = queries() - rereads;
     expect(rereadQueries).toBeGreaterThanOrEqual(1);
     expect(rereadQueries).toBeLessThanOrEqual(Math.ceil(changes / 200));
-    expect(em.journal.count({ route: /^rest\.query(All)?$/ }) - direct).toBe(0);
+    // Discovery (describeGlobal, one Composite of describes) and the gathered re-reads: fewer calls than one per 100 events.
     const apiCalls = em.journal.usage().apiCalls - calls;
+    expect(apiCalls).toBeLessThanOrEqual(Math.ceil(changes / 100) + 1);
 
     console.log(`backlog: ${changes} changes, ${em.pubsub.stats().delivered - delivered} events, ${em.pubsub.stats().fetches - fetches} FetchRequests, ${rereadQueries} re-read queries, ${apiCalls} API calls`);
     const records = run.records().get('Account') ?? [];

@@ -47,8 +47,11 @@ export interface ChangeEventSettings {
   gatherEvents: number;
   /** The snapshot reads this far past the moment its position was taken (clock skew). */
   skewMs: number;
-  /** The current rows of some Ids of a stream, read by Id (REST; first pages may share Composite requests). */
-  reread(stream: SelectedStream, ids: string[], signal: AbortSignal): AsyncIterable<RecordBatch>;
+  /**
+   * The current rows of some Ids of a stream, read by Id through REST; `together`: one of several
+   * queries asked for at once, whose first pages share Composite requests.
+   */
+  reread(stream: SelectedStream, ids: string[], signal: AbortSignal, together: boolean): AsyncIterable<RecordBatch>;
 }
 
 /** The bookmark: the last processed replay id (base64; empty: before any event) and the SystemModstamp beside it. */
@@ -166,7 +169,9 @@ async function* readChangeEvents(bookmark: ChangeEventsBookmark | undefined, ctx
   /** The rows of `ids`, 200 per query, every query's first page asked for at once (they share Composite requests), written in order. */
   async function* rereadAll(ids: string[]): AsyncIterable<Output> {
     const reads: AsyncIterator<RecordBatch>[] = [];
-    for (let i = 0; i < ids.length; i += settings.rereadBatchSize) reads.push(settings.reread(stream, ids.slice(i, i + settings.rereadBatchSize), ctx.signal)[Symbol.asyncIterator]());
+    // One query alone (live events) goes straight out, without waiting for company.
+    const together = ids.length > settings.rereadBatchSize;
+    for (let i = 0; i < ids.length; i += settings.rereadBatchSize) reads.push(settings.reread(stream, ids.slice(i, i + settings.rereadBatchSize), ctx.signal, together)[Symbol.asyncIterator]());
     const firsts = reads.map((read) => read.next());
     for (const first of firsts) first.catch(() => undefined);
     try {
