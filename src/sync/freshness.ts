@@ -59,6 +59,11 @@ export function applyFormulaMode(streams: SelectedStream[], mode: FormulaFieldsM
   });
 }
 
+/** Whether a plan under these settings can ever be a full read (else the read need not wait for it). */
+export function mayReadInFull(settings: Pick<FreshnessSettings, 'deletedGap' | 'formulaFields'>): boolean {
+  return settings.deletedGap === 'full_refresh' || settings.formulaFields === 'refresh';
+}
+
 export async function planFreshness(stream: SelectedStream, position: FreshnessPosition, syncStart: Date, settings: FreshnessSettings, signal: AbortSignal): Promise<FreshnessPlan> {
   const name = stream.definition.name;
   const carry: FreshnessState = position.formulasRefreshedAt !== undefined ? { formulasRefreshedAt: position.formulasRefreshedAt } : {};

@@ -6,8 +6,8 @@
  * records the refresh once the whole read is out.
  */
 import type { StreamBookmark } from '../events.js';
-import { planFreshness, type FreshnessPlan, type FreshnessPosition, type FreshnessSettings, type FreshnessState } from '../freshness.js';
-import type { AnyReadMode, ModeOutput, ReadMode } from '../read-modes.js';
+import { mayReadInFull, planFreshness, type FreshnessPlan, type FreshnessPosition, type FreshnessSettings, type FreshnessState } from '../freshness.js';
+import type { AnyReadMode, ModeContext, ModeOutput, ReadMode } from '../read-modes.js';
 
 /** The inner mode's bookmark (or position) with the freshness state beside it. */
 interface FreshBookmark {
@@ -44,8 +44,7 @@ export function withFreshness(inner: AnyReadMode, settings: FreshnessSettings): 
       await ctx.hooks.checkQuota();
       const position: FreshnessPosition = { bookmark: bookmark?.value, ...bookmark?.fresh };
       const pending = planFreshness(ctx.stream, position, ctx.syncStart, settings, ctx.signal);
-      // Only a delete gap (deleted_gap: full_refresh) or a due formula refresh turns the read into a full one.
-      if (settings.deletedGap !== 'full_refresh' && settings.formulaFields !== 'refresh') {
+      if (!mayReadInFull(settings)) {
         pending.catch(() => undefined);
         return { fresh: pending, inner: await inner.plan(bookmark?.inner, ctx) };
       }
@@ -83,7 +82,7 @@ export function withFreshness(inner: AnyReadMode, settings: FreshnessSettings): 
 }
 
 /** Logs what the freshness plan found: gap warnings, deletes, a formula refresh. */
-async function announce(fresh: FreshnessPlan, ctx: { stream: { definition: { name: string } }; log(level: 'info' | 'warn', message: string): Promise<void> }): Promise<FreshnessPlan> {
+async function announce(fresh: FreshnessPlan, ctx: ModeContext): Promise<FreshnessPlan> {
   const name = ctx.stream.definition.name;
   for (const warning of fresh.warnings) await ctx.log('warn', warning);
   if (fresh.tombstones.length > 0) await ctx.log('info', `${name}: ${fresh.tombstones.length} row(s) deleted since the last run (getDeleted)`);
