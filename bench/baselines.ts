@@ -4,6 +4,7 @@
  * jsforce's `bulk2.query`; and the small REST client both use.
  */
 import { request } from 'undici';
+import { PassThrough } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { createPageDecoder } from '../src/sync/records/page-decoder.js';
 import type { ValueKind } from '../src/catalog/types.js';
@@ -71,7 +72,8 @@ async function runBulkJob(session: Session, soql: string): Promise<string> {
 /** Downloads one result page (gzipped if asked) and feeds its CSV to `onChunk`; returns the next locator. */
 async function fetchPage(session: Session, url: string, gzip: boolean, onChunk: (b: Buffer) => void): Promise<string | undefined> {
   const res = await request(`${session.instance}${url}`, { ...FRESH_CONNECTION, headers: { authorization: `Bearer ${session.token}`, accept: 'text/csv', ...(gzip ? { 'accept-encoding': 'gzip' } : {}) } });
-  const body = res.headers['content-encoding'] === 'gzip' ? res.body.pipe(createGunzip()) : res.body;
+  // As the tap does (send-request.ts): gunzip's 16 KiB input buffer alone makes undici copy the unread page again at every resume.
+  const body = res.headers['content-encoding'] === 'gzip' ? res.body.pipe(new PassThrough({ highWaterMark: 64 * 1024 })).pipe(createGunzip({ chunkSize: 64 * 1024 })) : res.body;
   for await (const chunk of body) onChunk(chunk as Buffer);
   const locator = res.headers['sforce-locator'];
   return typeof locator === 'string' && locator !== 'null' && locator !== '' ? locator : undefined;
