@@ -10,7 +10,7 @@ import { DEFAULTS } from '../core/defaults.js';
 import { ConfigError, TapError } from '../core/errors.js';
 import type { SalesforceClient } from '../salesforce/client.js';
 import { buildPubSubAuth } from '../salesforce/pubsub/pubsub-auth.js';
-import { PubSubClient, type PubSubClientOptions } from '../salesforce/pubsub/pubsub-client.js';
+import type { PubSubClient, PubSubClientOptions } from '../salesforce/pubsub/pubsub-client.js';
 import { changeEventTopic, createChangeEventsMode } from '../sync/change-events/read-change-events.js';
 import { BUILT_IN_READ_MODES } from '../sync/modes/built-in.js';
 import type { WindowReader } from '../sync/read-apis.js';
@@ -60,15 +60,21 @@ function pubSubConnection(config: TapConfig): Pick<PubSubClientOptions, 'endpoin
   return { endpoint: config.pubsubUrl, tls: config.pubsubTls, caPem };
 }
 
+/** gRPC and Avro are loaded only by runs that read change events. */
+async function pubSubClient(options: PubSubClientOptions): Promise<PubSubClient> {
+  const { PubSubClient } = await import('../salesforce/pubsub/pubsub-client.js');
+  return new PubSubClient(options);
+}
+
 /** `restRead` reads through REST; `batchedRead` the same with first pages batched in Composite requests. */
-export function openChangeEvents(ctx: CommandContext, client: SalesforceClient, selected: SelectedStream[], follow: boolean, restRead: WindowReader, batchedRead: WindowReader): ChangeEventsForRead {
+export async function openChangeEvents(ctx: CommandContext, client: SalesforceClient, selected: SelectedStream[], follow: boolean, restRead: WindowReader, batchedRead: WindowReader): Promise<ChangeEventsForRead> {
   // Deletes arrive as tombstones: the schema carries the protocol's deleted-at column.
   const streams = applySetting(selected, ctx.config.changeDataCapture ?? []).map((s) => (s.method === 'LOG_BASED' ? { ...s, tombstones: true } : s));
   if (!streams.some((s) => s.method === 'LOG_BASED')) {
     if (follow) ctx.logger.warn('--follow applies to change event (LOG_BASED) streams only; none is selected, so the run ends as usual.');
     return { streams, modes: BUILT_IN_READ_MODES, close: () => undefined };
   }
-  const pubsub = new PubSubClient({
+  const pubsub = await pubSubClient({
     ...pubSubConnection(ctx.config),
     auth: buildPubSubAuth(client),
     maxReconnects: DEFAULTS.cdcMaxReconnects,
@@ -96,7 +102,7 @@ export function openChangeEvents(ctx: CommandContext, client: SalesforceClient, 
 export async function describeChangeDataCapture(ctx: CommandContext, client: SalesforceClient): Promise<string | undefined> {
   const names = ctx.config.changeDataCapture ?? [];
   if (names.length === 0) return undefined;
-  const pubsub = new PubSubClient({ ...pubSubConnection(ctx.config), auth: buildPubSubAuth(client), maxReconnects: 1, backoffBaseMs: DEFAULTS.retryBaseMs, backoffMaxMs: DEFAULTS.retryBaseMs });
+  const pubsub = await pubSubClient({ ...pubSubConnection(ctx.config), auth: buildPubSubAuth(client), maxReconnects: 1, backoffBaseMs: DEFAULTS.retryBaseMs, backoffMaxMs: DEFAULTS.retryBaseMs });
   const enabled: string[] = [];
   const disabled: string[] = [];
   try {

@@ -108,7 +108,7 @@ export async function runRead(ctx: CommandContext, options: ReadCommandOptions):
   // Small reads of many streams (first query pages, getDeleted, change events' re-reads) share Composite requests: one API call each.
   const batcher = new CompositeBatcher(client);
   const batchedRest = createRestReader(client, settings, batcher);
-  const cdc = openChangeEvents(ctx, client, selected, options.follow === true, rest, batchedRest);
+  const cdc = await openChangeEvents(ctx, client, selected, options.follow === true, rest, batchedRest);
   const freshness = setUpFreshness((path, query) => batcher.get(path, query), config, cdc.streams, cdc.modes);
   const streams = freshness.streams;
   const encoder = ctx.protocol.createEncoder({ bookmarks, log, streams, activateVersion: config.activateVersion });

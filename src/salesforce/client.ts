@@ -27,6 +27,11 @@ export interface RequestOptions {
   idempotent?: boolean;
   /** `json()` only: the fields the caller reads, checked before the reply is handed over. */
   shape?: ReplyShape;
+  /**
+   * `json()` only: the reply's `records` array comes back as a `JsonRecords`, each record parsed
+   * when read, so a large page's records are not all in memory as objects at once.
+   */
+  splitRecords?: boolean;
 }
 
 export interface StreamedResponse {

@@ -5,6 +5,7 @@
  * Only the fields the tap reads are checked; anything else in the reply is left alone.
  */
 import { TapError } from '../core/errors.js';
+import { JsonRecords } from './http/json-records.js';
 
 type JsonType = 'string' | 'number' | 'boolean' | 'array' | 'object';
 /** Field → expected JSON type; a trailing `?` lets the field be absent or null. */
@@ -17,7 +18,7 @@ function typeOf(value: unknown): string {
 }
 
 function isType(value: unknown, type: JsonType): boolean {
-  if (type === 'array') return Array.isArray(value);
+  if (type === 'array') return Array.isArray(value) || value instanceof JsonRecords;
   if (type === 'object') return value !== null && typeof value === 'object' && !Array.isArray(value);
   return typeof value === type;
 }

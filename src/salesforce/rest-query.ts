@@ -3,20 +3,25 @@
  */
 import type { SalesforceClient } from './client.js';
 import { paginate } from './paginate.js';
+import type { JsonRecords } from './http/json-records.js';
 import type { ReplyShape } from './reply-shape.js';
 
 export interface RestQueryPage {
   totalSize: number;
   done: boolean;
   nextRecordsUrl?: string;
-  records: Record<string, unknown>[];
+  /** An array, or a `JsonRecords` (each record parsed when read) where the query asked to split them. */
+  records: readonly Record<string, unknown>[] | JsonRecords;
 }
 
 const REST_QUERY_PAGE: ReplyShape = { totalSize: 'number', done: 'boolean', nextRecordsUrl: 'string?', records: 'array' };
 
-/** `firstPage`: where the first page comes from instead (e.g. a Composite request shared with other queries). */
-export async function* iterateRestQuery(client: SalesforceClient, soql: string, options: { queryAll: boolean; batchSize: number; signal?: AbortSignal; firstPage?: () => Promise<RestQueryPage> }): AsyncIterable<RestQueryPage> {
-  const common = { headers: { 'Sforce-Query-Options': `batchSize=${options.batchSize}` }, shape: REST_QUERY_PAGE, ...(options.signal ? { signal: options.signal } : {}) };
+/**
+ * `firstPage`: where the first page comes from instead (e.g. a Composite request shared with other
+ * queries). `splitRecords`: pages fetched here hold their records as a `JsonRecords`.
+ */
+export async function* iterateRestQuery(client: SalesforceClient, soql: string, options: { queryAll: boolean; batchSize: number; signal?: AbortSignal; firstPage?: () => Promise<RestQueryPage>; splitRecords?: boolean }): AsyncIterable<RestQueryPage> {
+  const common = { headers: { 'Sforce-Query-Options': `batchSize=${options.batchSize}` }, shape: REST_QUERY_PAGE, splitRecords: options.splitRecords ?? false, ...(options.signal ? { signal: options.signal } : {}) };
   yield* paginate({
     what: 'REST query',
     first: options.firstPage ?? (() => client.json<RestQueryPage>(options.queryAll ? 'queryAll' : 'query', { ...common, query: { q: soql } })),

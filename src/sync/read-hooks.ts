@@ -60,7 +60,7 @@ export class OrgQueries {
     const where = [streamCondition(stream.definition, this.#settings.streamWhere), `${key} != null`].filter(Boolean).join(') AND (');
     const soql = `${buildSelect({ sobject: stream.definition.sobject, columns: [key], where })} ORDER BY ${key} ASC LIMIT 1`;
     const page = await this.firstPage(stream, soql, signal);
-    return page ? normalizeTimestamp(page.records[0]?.[key]) : undefined;
+    return page ? normalizeTimestamp(page.records.at(0)?.[key]) : undefined;
   }
 
   /** `SELECT COUNT() ...` over the stream's rows in `range` (undefined: all). */

@@ -31,6 +31,8 @@ export interface ReaderSettings {
 }
 
 const ID_CHUNK = 200;
+/** Rows of a REST page handed on together: small enough to be written before they outlive a young-generation collection. */
+const REST_BATCH_ROWS = 250;
 
 /** A stream's own conditions: a custom query's WHERE and the user's `stream_where`, ANDed. */
 export function streamCondition(definition: StreamDefinition, streamWhere: Record<string, string>): string | undefined {
@@ -106,12 +108,14 @@ export async function* joinParts(parts: AsyncIterator<Record<string, unknown>[]>
   }
 }
 
-/** `firstPage`: the first page from elsewhere (a Composite request). Stops before any row when the query holds more than `request.maxRows`. */
-export async function* readRestRows(client: SalesforceClient, settings: ReaderSettings, soql: string, shape: Pick<DecoderSpec, 'columns' | 'output'>, request: ReadRequest, firstPage?: () => Promise<RestQueryPage>): AsyncIterable<Record<string, unknown>[]> {
-  const issues = createValueIssues();
+/**
+ * A REST query's pages. `firstPage`: the first page from elsewhere (a Composite request). Stops
+ * before any row when the query holds more than `request.maxRows`.
+ */
+async function* restPages(client: SalesforceClient, settings: ReaderSettings, soql: string, request: ReadRequest, firstPage?: () => Promise<RestQueryPage>): AsyncIterable<RestQueryPage> {
   let estimated = false;
   const queryAll = wantsDeleted(request, settings);
-  for await (const page of iterateRestQuery(client, soql, { queryAll, batchSize: settings.restBatchSize, signal: request.signal, ...(firstPage ? { firstPage } : {}) })) {
+  for await (const page of iterateRestQuery(client, soql, { queryAll, batchSize: settings.restBatchSize, signal: request.signal, splitRecords: true, ...(firstPage ? { firstPage } : {}) })) {
     if (!estimated) {
       if (request.maxRows !== undefined && page.totalSize > request.maxRows) {
         throw new TapError('TAP_TOO_MANY_ROWS', `${request.stream.definition.name}: the window holds ${page.totalSize} rows, more than the ${request.maxRows} read through REST.`, { kind: 'salesforce' });
@@ -119,7 +123,50 @@ export async function* readRestRows(client: SalesforceClient, settings: ReaderSe
       request.onEstimate(page.totalSize);
       estimated = true;
     }
-    if (page.records.length > 0) yield page.records.map((r) => fromRestRecord(r, shape, issues));
+    yield page;
+  }
+}
+
+/** Rows as typed objects (column slices are joined as objects), a slice of a page at a time. */
+export async function* readRestRows(client: SalesforceClient, settings: ReaderSettings, soql: string, shape: Pick<DecoderSpec, 'columns' | 'output'>, request: ReadRequest, firstPage?: () => Promise<RestQueryPage>): AsyncIterable<Record<string, unknown>[]> {
+  const issues = createValueIssues();
+  for await (const page of restPages(client, settings, soql, request, firstPage)) {
+    let batch: Record<string, unknown>[] = [];
+    for (const record of page.records) {
+      batch.push(fromRestRecord(record, shape, issues));
+      if (batch.length === REST_BATCH_ROWS) {
+        yield batch;
+        batch = [];
+      }
+    }
+    if (batch.length > 0) yield batch;
+  }
+}
+
+/**
+ * Rows as JSON lines, inside the protocol's envelope where the settings give one. Each record is
+ * serialized as soon as it is parsed, so what waits to be written is compact text, not objects
+ * that outlive young-generation collections and grow the old one (REST's memory, as Bulk's).
+ */
+export async function* readRestLines(client: SalesforceClient, settings: ReaderSettings, soql: string, shape: Pick<DecoderSpec, 'columns' | 'output'>, request: ReadRequest, firstPage?: () => Promise<RestQueryPage>): AsyncIterable<RecordBatch> {
+  const issues = createValueIssues();
+  const envelope = settings.envelope?.(request.stream.definition.name);
+  const prefix = envelope?.prefix ?? '';
+  const batch = (text: string, count: number): RecordBatch => ({ count, json: Buffer.from(text), ...(envelope ? { framed: true } : {}) });
+  for await (const page of restPages(client, settings, soql, request, firstPage)) {
+    let text = '';
+    let count = 0;
+    let suffix = envelope?.suffix() ?? '';
+    for (const record of page.records) {
+      text += `${prefix}${JSON.stringify(fromRestRecord(record, shape, issues))}${suffix}\n`;
+      if (++count === REST_BATCH_ROWS) {
+        yield batch(text, count);
+        text = '';
+        count = 0;
+        suffix = envelope?.suffix() ?? '';
+      }
+    }
+    if (count > 0) yield batch(text, count);
   }
 }
 

@@ -6,7 +6,7 @@ import type { SalesforceClient } from '../salesforce/client.js';
 import type { CompositeBatcher } from '../salesforce/composite-batcher.js';
 import { buildSelect, MAX_REST_SOQL_URL_CHARS, splitColumns } from '../salesforce/soql.js';
 import type { ReadApi, WindowReader } from './read-apis.js';
-import { completeRowsById, joinParts, partShape, readRestRows, selectSpec, wantsDeleted, type ReaderSettings } from './readers.js';
+import { completeRowsById, joinParts, partShape, readRestLines, readRestRows, selectSpec, wantsDeleted, type ReaderSettings } from './readers.js';
 
 /** `batcher`: first pages go out in Composite requests shared with other streams' queries. */
 export function createRestReader(client: SalesforceClient, settings: ReaderSettings, batcher?: CompositeBatcher): WindowReader {
@@ -16,7 +16,7 @@ export function createRestReader(client: SalesforceClient, settings: ReaderSetti
     if (parts.length === 1) {
       const soql = buildSelect(spec);
       const first = batcher ? () => batcher.firstPage(soql, wantsDeleted(request, settings)) : undefined;
-      for await (const objects of readRestRows(client, settings, soql, request.plan, request, first)) yield { count: objects.length, objects };
+      yield* readRestLines(client, settings, soql, request.plan, request, first);
       return;
     }
     const iterators = parts.map((columns) => readRestRows(client, settings, buildSelect({ ...spec, columns, orderBy: 'Id' }), partShape(request.plan, columns), request)[Symbol.asyncIterator]());

@@ -9,7 +9,8 @@ import { checkReplyShape } from '../reply-shape.js';
 import { toResponseError, unexpectedBodyError } from './error-table.js';
 import { describeRequest } from './with-buffered-body.js';
 import type { SessionManager } from './with-session.js';
-import { readBodyText, type HttpRequest, type HttpResponse, type RequestFn } from './types.js';
+import { parseSplittingRecords } from './json-records.js';
+import { readBodyBytes, readBodyText, type HttpRequest, type HttpResponse, type RequestFn } from './types.js';
 
 export interface HttpClientOptions {
   apiVersion: string;
@@ -68,7 +69,7 @@ export class SalesforceHttpClient implements SalesforceClient {
     return url;
   }
 
-  async #send(path: string, options: RequestOptions, accept: string, expect?: 'json'): Promise<HttpResponse> {
+  async #send(path: string, options: RequestOptions, accept: string, expect?: HttpRequest['expect']): Promise<HttpResponse> {
     const method = options.method ?? 'GET';
     const request: HttpRequest = {
       method,
@@ -92,17 +93,17 @@ export class SalesforceHttpClient implements SalesforceClient {
   }
 
   async json<T>(path: string, options: RequestOptions = {}): Promise<T> {
-    const response = await this.#send(path, options, 'application/json', 'json');
+    const response = await this.#send(path, options, 'application/json', options.splitRecords ? 'records' : 'json');
     let value: unknown;
     if (response.json) value = response.json.value;
     else {
-      const text = await readBodyText(response, Number.MAX_SAFE_INTEGER);
-      if (response.status === 204 || text === '') value = undefined;
+      const bytes = await readBodyBytes(response, Number.MAX_SAFE_INTEGER);
+      if (response.status === 204 || bytes.length === 0) value = undefined;
       else {
         try {
-          value = JSON.parse(text);
+          value = options.splitRecords ? parseSplittingRecords(bytes) : JSON.parse(bytes.toString('utf8'));
         } catch {
-          throw unexpectedBodyError(response.status, response.headers['content-type'], text, describePath(path));
+          throw unexpectedBodyError(response.status, response.headers['content-type'], bytes.toString('utf8'), describePath(path));
         }
       }
     }

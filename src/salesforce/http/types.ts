@@ -15,9 +15,11 @@ export interface HttpRequest {
   idempotent: boolean;
   /**
    * `json`: the whole body is read (and parsed) inside the retry boundary, so a reply that breaks
-   * off is retried like a failed request. Absent: the body streams to the caller (Bulk results).
+   * off is retried like a failed request. `records`: the same, but the reply's `records` array is
+   * kept as bytes, each record parsed when read (json-records.ts). Absent: the body streams to the
+   * caller (Bulk results).
    */
-  expect?: 'json' | undefined;
+  expect?: 'json' | 'records' | undefined;
 }
 
 export interface HttpResponse {
@@ -35,9 +37,9 @@ export interface HttpResponse {
 
 export type RequestFn = (request: HttpRequest) => Promise<HttpResponse>;
 
-/** Reads a whole (small) body as text. */
-export async function readBodyText(response: HttpResponse, limitBytes = 4 * 1024 * 1024): Promise<string> {
-  if (response.text !== undefined) return response.text;
+/** Reads a whole body as bytes, up to `limitBytes` (the rest is discarded). */
+export async function readBodyBytes(response: HttpResponse, limitBytes = 4 * 1024 * 1024): Promise<Buffer> {
+  if (response.text !== undefined) return Buffer.from(response.text);
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of response.body) {
@@ -48,22 +50,27 @@ export async function readBodyText(response: HttpResponse, limitBytes = 4 * 1024
     }
     chunks.push(chunk);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
 }
 
-/** A response whose body was read already: its text can be read again by any wrapper. */
-export function bufferedResponse(response: HttpResponse, text: string, json?: { value: unknown }): HttpResponse {
-  const bytes = Buffer.from(text);
+/** Reads a whole (small) body as text. */
+export async function readBodyText(response: HttpResponse, limitBytes = 4 * 1024 * 1024): Promise<string> {
+  if (response.text !== undefined) return response.text;
+  return (await readBodyBytes(response, limitBytes)).toString('utf8');
+}
+
+/** A response whose body was read already (as text or bytes): it can be read again by any wrapper. */
+export function bufferedResponse(response: HttpResponse, body: string | Buffer, json?: { value: unknown }): HttpResponse {
   return {
     status: response.status,
     headers: response.headers,
     body: {
       async *[Symbol.asyncIterator]() {
-        yield bytes;
+        yield typeof body === 'string' ? Buffer.from(body) : body;
       },
     },
     discard: async () => {},
-    text,
+    ...(typeof body === 'string' ? { text: body } : {}),
     ...(json ? { json } : {}),
   };
 }

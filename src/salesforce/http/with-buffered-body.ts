@@ -7,7 +7,8 @@
 import { TapError } from '../../core/errors.js';
 import type { Wrapper } from './compose.js';
 import { unexpectedBodyError } from './error-table.js';
-import { bufferedResponse, readBodyText, type HttpRequest } from './types.js';
+import { parseSplittingRecords } from './json-records.js';
+import { bufferedResponse, readBodyBytes, readBodyText, type HttpRequest, type HttpResponse } from './types.js';
 
 /** Error bodies are read for their message only. */
 const ERROR_BODY_LIMIT = 4 * 1024 * 1024;
@@ -27,19 +28,20 @@ export function incompleteReplyError(what: string, status: number, bytes: number
 
 /**
  * `always`: every body is read (logins: small replies, parsed by their flow); otherwise only those
- * of requests that `expect: 'json'`.
+ * of requests that `expect` JSON.
  */
 export function withBufferedBody(options: { always?: boolean } = {}): Wrapper {
   return (next) => async (request) => {
     const response = await next(request);
-    if (!options.always && request.expect !== 'json') return response;
+    if (!options.always && request.expect === undefined) return response;
     const ok = response.status >= 200 && response.status < 300;
+    if (ok && request.expect === 'records') return splitRecords(request, response);
     // A reset mid-body throws a retryable network error from here, inside the retry boundary.
     const text = await readBodyText(response, ok ? Number.MAX_SAFE_INTEGER : ERROR_BODY_LIMIT);
     if (!ok || text === '') return bufferedResponse(response, text);
     const contentType = response.headers['content-type'];
     const saysJson = /json/i.test(contentType ?? '');
-    if (!saysJson && request.expect !== 'json') return bufferedResponse(response, text);
+    if (!saysJson && request.expect === undefined) return bufferedResponse(response, text);
     try {
       return bufferedResponse(response, text, { value: JSON.parse(text) });
     } catch (error) {
@@ -48,4 +50,18 @@ export function withBufferedBody(options: { always?: boolean } = {}): Wrapper {
       throw unexpectedBodyError(response.status, contentType, text, what);
     }
   };
+}
+
+/** A 2xx reply whose `records` are kept as bytes: split here, so a reply that stops short is retried. */
+async function splitRecords(request: HttpRequest, response: HttpResponse): Promise<HttpResponse> {
+  const bytes = await readBodyBytes(response, Number.MAX_SAFE_INTEGER);
+  if (bytes.length === 0) return bufferedResponse(response, bytes);
+  try {
+    return bufferedResponse(response, bytes, { value: parseSplittingRecords(bytes) });
+  } catch (error) {
+    const contentType = response.headers['content-type'];
+    const what = describeRequest(request);
+    if (/json/i.test(contentType ?? '')) throw incompleteReplyError(what, response.status, bytes.length, error);
+    throw unexpectedBodyError(response.status, contentType, bytes.toString('utf8'), what);
+  }
 }

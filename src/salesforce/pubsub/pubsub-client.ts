@@ -18,6 +18,7 @@ import { credentials as grpcCredentials, loadPackageDefinition, Metadata, status
 import { loadSync } from '@grpc/proto-loader';
 import { TapError } from '../../core/errors.js';
 import { decodeChangeEvent, SchemaCache, type ChangeEvent } from './change-event.js';
+import { PubSubReplayIdError } from './errors.js';
 
 export interface PubSubCredentials {
   accessToken: string;
@@ -69,13 +70,7 @@ export interface PubSubBatch {
   idle?: boolean;
 }
 
-/** The replay id to resume from is no longer retained (72 hours), or the server cannot use it. */
-export class PubSubReplayIdError extends TapError {
-  constructor(message: string, cause?: unknown) {
-    super('SF_PUBSUB_REPLAY_ID_UNAVAILABLE', message, { kind: 'salesforce', cause });
-    this.name = 'PubSubReplayIdError';
-  }
-}
+export { PubSubReplayIdError };
 
 interface RawPubSub {
   GetTopic(req: object, md: Metadata, cb: (e: ServiceError | null, r: { schema_id: string; can_subscribe: boolean }) => void): void;

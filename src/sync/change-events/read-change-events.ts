@@ -19,7 +19,7 @@
 import type { SelectedStream } from '../../catalog/types.js';
 import { TapError } from '../../core/errors.js';
 import type { PubSubBatch, ReplayStart, SubscribeOptions } from '../../salesforce/pubsub/pubsub-client.js';
-import { PubSubReplayIdError } from '../../salesforce/pubsub/pubsub-client.js';
+import { PubSubReplayIdError } from '../../salesforce/pubsub/errors.js';
 import type { RecordBatch, StreamBookmark } from '../events.js';
 import type { SyncWindow } from '../read-apis.js';
 import { readWindow } from '../modes/incremental-windows.js';

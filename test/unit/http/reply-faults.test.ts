@@ -77,6 +77,33 @@ describe('replies that break off', () => {
     await close();
   });
 
+  it('retries a query page read record by record (splitRecords) whose JSON ends too early, at any cut', async () => {
+    const body = page(40);
+    for (const cut of [body.length - 1, body.length - 3, body.indexOf('"records"') + 12, Math.floor(body.length / 2)]) {
+      attempts = new Map();
+      handler = (_req, res, attempt) => {
+        res.writeHead(200, { 'content-type': 'application/json;charset=UTF-8' });
+        res.end(attempt === 1 ? body.slice(0, cut) : body);
+      };
+      const { client, close } = await connect();
+      const result = await client.json<{ totalSize: number; records: Iterable<{ Id: string }> & { length: number } }>('query', { splitRecords: true });
+      expect(result.totalSize).toBe(40);
+      expect([...result.records].map((r) => r.Id)).toEqual(JSON.parse(body).records.map((r: { Id: string }) => r.Id));
+      expect(attempts.get('/services/data/v65.0/query')).toBe(2);
+      await close();
+    }
+  });
+
+  it('refuses a split query page whose records are not an array, naming the field', async () => {
+    handler = (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('{"totalSize": 1, "done": true, "records": null}');
+    };
+    const { client, close } = await connect();
+    await expect(client.json('query', { splitRecords: true, shape: { records: 'array' } })).rejects.toMatchObject({ code: 'TAP_REPLY_SHAPE', message: expect.stringContaining('`records` being null') });
+    await close();
+  });
+
   it('names the endpoint and the broken reply once retries are used up', async () => {
     handler = (_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json' });
