@@ -30,7 +30,8 @@ const variants = (records: number): { name: string; config: Record<string, unkno
   { name: 'Bulk 1.0 one batch', config: { api_type: 'BULK1', pk_chunking: false, stream_slice_step: 'P36500D' } },
 ];
 
-export async function engines<Info extends { tap_config: Record<string, unknown> }>(dir: string, records: number, harness: EngineHarness<Info>): Promise<Result[]> {
+/** `only`: the engines whose names contain one of these (all when absent). */
+export async function engines<Info extends { tap_config: Record<string, unknown> }>(dir: string, records: number, harness: EngineHarness<Info>, only?: readonly string[]): Promise<Result[]> {
   const { info, child } = await harness.startEmulator(['--records', String(records), '--profile', 'realistic', '--bulk-default-page-rows', '100000']);
   const results: Result[] = [];
   try {
@@ -38,7 +39,7 @@ export async function engines<Info extends { tap_config: Record<string, unknown>
     const config = join(dir, 'engines-config.json');
     writeFileSync(config, JSON.stringify(base));
     const catalog = await harness.catalogFor(info, config);
-    for (const variant of variants(records)) {
+    for (const variant of variants(records).filter((v) => !only || only.some((name) => v.name.includes(name)))) {
       const path = join(dir, `engines-${results.length}.json`);
       writeFileSync(path, JSON.stringify({ ...base, ...variant.config }));
       const run = harness.runTap(`engine ${variant.name} ${records}`, ['--config', path, '--catalog', catalog], records);

@@ -3,7 +3,9 @@
  *
  *   node dist/bench/run.js [--records 1000000] [--big 5000000] [--only read,ceiling,jsforce,pages,discover,engines,planner(-load|-incremental),cdc]
  *                          [--engine-records 1000000] (row 3: one object's initial load per read engine, engines.ts)
+ *                          [--engines 'unsplit,split,PK chunking (100k)'] (row 3's engines whose names contain one of these)
  *                          [--planner-rows 2000000]    (rows of the planner benchmark's 10 objects, bench/planner.ts)
+ *                          [--planner-gzip]    (the initial load asks for gzip, as from a remote org; the emulator then compresses on the same CPUs)
  *                          [--cpu-prof DIR]   (the tap's runs write V8 CPU profiles to DIR)
  *                          [--node PATH]      (the whole benchmark runs again on this Node binary)
  *
@@ -44,8 +46,12 @@ interface Options {
   records: number;
   /** Row 3's object size (default 1M: 10M rows take over 10 minutes per engine on 2 shared CPUs). */
   engineRecords: number;
+  /** Row 3's engines whose names contain one of these (all when absent). */
+  engines?: string[];
   /** Rows of the planner benchmark's initial load, over its 10 objects. */
   plannerRows: number;
+  /** The planner's initial load with `compression: gzip`. */
+  plannerGzip: boolean;
   big?: number;
   only: Set<string>;
   cpuProf?: string;
@@ -63,7 +69,7 @@ function args(): Options {
   const big = get('big');
   const cpuProf = get('cpu-prof');
   return {
-    records: Number(get('records') ?? 1_000_000), engineRecords: Number(get('engine-records') ?? 1_000_000), plannerRows: Number(get('planner-rows') ?? 2_000_000),
+    records: Number(get('records') ?? 1_000_000), engineRecords: Number(get('engine-records') ?? 1_000_000), plannerRows: Number(get('planner-rows') ?? 2_000_000), plannerGzip: argv.includes('--planner-gzip'), ...(get('engines') ? { engines: get('engines')!.split(',') } : {}),
     ...(big ? { big: Number(big) } : {}), ...(cpuProf ? { cpuProf } : {}), ...(get('node') ? { node: get('node') } : {}), only,
   };
 }
@@ -255,12 +261,12 @@ async function main(): Promise<void> {
   if (options.only.has('pages')) results.push(...(await pages(dir)));
   if (options.only.has('engines')) {
     const catalogFor = async (info: EmulatorInfo, config: string) => tapCatalogs(dir, config, (await benchColumns(await login(info))).map((c) => c.name)).singer;
-    results.push(...(await engines(dir, options.engineRecords, { startEmulator, catalogFor, runTap })));
+    results.push(...(await engines(dir, options.engineRecords, { startEmulator, catalogFor, runTap }, options.engines)));
   }
   if (options.only.has('discover')) results.push(await discovery(dir));
   // `planner` runs both of its rows; `planner-load` or `planner-incremental` one of them.
   const plannerParts = new Set(['load', 'incremental'].filter((part) => options.only.has('planner') || options.only.has(`planner-${part}`)));
-  if (plannerParts.size > 0) results.push(...(await plannerBench(dir, options.plannerRows, plannerParts)));
+  if (plannerParts.size > 0) results.push(...(await plannerBench(dir, options.plannerRows, plannerParts, options.plannerGzip)));
   if (options.only.has('cdc')) results.push(...(await changeEventRows(dir)));
 
   // A gzip read is held against the gzip ceiling; a REST read against none.
