@@ -159,6 +159,12 @@ async function* readChangeEvents(bookmark: ChangeEventsBookmark | undefined, ctx
         if (caughtUp) break;
         continue;
       }
+      if (held.length > 0) {
+        // A full batch was the last for now: what it gathered is applied instead of waiting for more.
+        yield* apply({ ...batch, events: held });
+        held = [];
+        emitted = true;
+      }
       if (settings.follow) continue;
       // A keepalive while the server owes events: nothing more is available, the run caught up.
       if ((!batch.idle && (batch.pendingNumRequested ?? 0) > 0) || Date.now() - idleSince >= settings.idleMs) break;
