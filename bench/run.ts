@@ -83,6 +83,8 @@ function restConfig(dir: string, info: EmulatorInfo): string {
 /** A timed read: its rate counts the records the tap sent. */
 function runTap(label: string, argv: string[], expected: number, options: TapOptions = {}): Result {
   const run = spawnTap(label, argv, expected, options);
+  // Each run as it finishes, so a long bench shows its numbers before the table at the end.
+  process.stderr.write(`${label}: ${run.seconds.toFixed(1)} s, ${Math.round(run.records / run.seconds)} rec/s, peak RSS ${Math.round(run.peakRssMb)} MB\n`);
   return { name: label, records: run.records, seconds: run.seconds, recordsPerSecond: run.records / run.seconds, peakRssMb: run.peakRssMb };
 }
 

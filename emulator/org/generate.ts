@@ -7,6 +7,7 @@
 import { makeId } from './ids.js';
 import type { FieldSpec, ObjectSpec } from './schema.js';
 import type { FieldValue } from './types.js';
+import { isoTime } from './iso-time.js';
 
 export const DAY_MS = 86_400_000;
 /** How far back the generated history reaches before the org's anchor time. */
@@ -99,7 +100,7 @@ export function modstampOf(ctx: GeneratorContext, objectIndex: number, count: nu
   return Math.floor(start + i * step) + Math.min(jitter, Math.max(0, Math.floor(step) - 1));
 }
 
-const iso = (ms: number) => new Date(ms).toISOString();
+const iso = isoTime;
 
 /**
  * Builds one generator per field of `spec`. Field generators only read (seed, i), except audit

@@ -202,9 +202,31 @@ export function handleQueryMore(ctx: RequestContext): Reply {
   return queryPage(ctx, cursor.query, Number(match[2]), cursor.batchSize, cursor.id);
 }
 
+const NO_SETUP_ACCESS = 'The user does not have the "View Setup and Configuration" permission required to access this resource.';
+
 export function handleLimits(ctx: RequestContext): Reply {
-  if (!ctx.state.settings.limitsAccess) {
-    return sfError(403, 'INSUFFICIENT_ACCESS', 'The user does not have the "View Setup and Configuration" permission required to access this resource.');
-  }
+  if (!ctx.state.settings.limitsAccess) return sfError(403, 'INSUFFICIENT_ACCESS', NO_SETUP_ACCESS);
   return jsonReply(200, ctx.state.usage.limits());
+}
+
+/** Objects the Record Count resource leaves out, as Salesforce documents: change events, feeds, history and sharing. */
+const UNCOUNTED = /(ChangeEvent|Feed|History|Share)$/;
+
+/**
+ * GET /limits/recordCount[?sObjects=A,B]: rows per object, recycle-bin rows left out. Names the org
+ * does not have are ignored; without `sObjects`, every counted object. Salesforce serves a cached
+ * snapshot; the emulator counts now.
+ */
+export function handleRecordCount(ctx: RequestContext): Reply {
+  if (!ctx.state.settings.limitsAccess) return sfError(403, 'INSUFFICIENT_ACCESS', NO_SETUP_ACCESS);
+  const { org } = ctx.state;
+  const listed = ctx.query.get('sObjects');
+  const names = listed === null ? org.describeGlobal(ctx.version).sobjects.filter((s) => s.queryable).map((s) => s.name) : listed.split(',').map((n) => n.trim()).filter(Boolean);
+  const sObjects: { count: number; name: string }[] = [];
+  for (const name of names) {
+    const describe = org.describe(name, ctx.version);
+    if (!describe || !describe.queryable || UNCOUNTED.test(describe.name)) continue;
+    sObjects.push({ count: org.prepareQuery(`SELECT COUNT() FROM ${describe.name}`, { includeDeleted: false }).totalSize(), name: describe.name });
+  }
+  return jsonReply(200, { sObjects });
 }

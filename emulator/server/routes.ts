@@ -56,6 +56,7 @@ const DATA_ROUTES: RouteDef[] = [
   { pattern: /^\/queryAll\/?$/, methods: { GET: ['rest.queryAll', (ctx) => rest.handleQuery(ctx, true)] } },
   { pattern: /^\/(?:query|queryAll)\/([^/]+-\d+)\/?$/, methods: { GET: ['rest.queryMore', rest.handleQueryMore] } },
   { pattern: /^\/limits\/?$/, methods: { GET: ['rest.limits', rest.handleLimits] } },
+  { pattern: /^\/limits\/recordCount\/?$/, methods: { GET: ['rest.recordCount', rest.handleRecordCount] } },
   { pattern: /^\/composite\/batch\/?$/, methods: { POST: ['rest.compositeBatch', handleCompositeBatch] } },
   { pattern: /^\/composite\/?$/, methods: { POST: ['rest.composite', handleComposite] } },
   {

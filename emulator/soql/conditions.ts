@@ -27,8 +27,14 @@ export function compileCondition(table: OrgTable, q: SoqlQuery, root: ObjectStat
     default:
   }
   const target = resolveField(table, q, root, c.field);
-  const get = target.accessor;
-  const norm = normalizer(target.type);
+  let get = target.accessor;
+  let norm = normalizer(target.type);
+  // A generated row's SystemModstamp is a number before it is text: windows compare it unparsed.
+  if (target.type === 'datetime' && c.field.path.length === 1 && root.sortedField >= 0 && c.field.path[0]!.toLowerCase() === root.fields[root.sortedField]!.name.toLowerCase()) {
+    const text = get;
+    get = (row) => (row < root.baseCount && !root.overlay.has(row) ? table.sortedValueAt(root, row) : text(row));
+    norm = (v) => (typeof v === 'number' ? v : Date.parse(v as string));
+  }
   if (c.kind === 'compare') {
     const lit = literalValue(c.value, target.type);
     if (lit === null) return c.op === '=' ? (row) => get(row) === null : c.op === '!=' ? (row) => get(row) !== null : () => false;

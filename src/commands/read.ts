@@ -19,12 +19,15 @@ import type { Logger } from '../io/logger.js';
 import type { Progress } from '../io/progress.js';
 import type { StreamBookmark, SyncEvent } from '../sync/events.js';
 import { bulk2Api, createBulkReader } from '../sync/bulk2-reader.js';
+import { DownloadConnections } from '../sync/download-connections.js';
 import { ReadApiRegistry } from '../sync/read-apis.js';
 import { setUpFreshness } from '../sync/freshness-run.js';
 import { buildReadHooks } from '../sync/read-hooks.js';
 import type { ReaderSettings } from '../sync/readers.js';
 import { compositeApi, createRestReader, restApi } from '../sync/rest-reader.js';
 import { runSync } from '../sync/run-sync.js';
+import { largestFirst, readsInFull } from '../sync/stream-order.js';
+import { fetchRecordCounts } from '../salesforce/record-counts.js';
 import { openChangeEvents } from './change-events.js';
 import { describeOptions, discoverDefinitions } from './discover.js';
 import type { CommandContext, ReadCommandOptions } from './context.js';
@@ -80,6 +83,25 @@ function followProgress(progress: Progress, event: SyncEvent): void {
   else if (event.kind === 'status' && (event.status === 'COMPLETE' || event.status === 'INCOMPLETE')) progress.streamEnded(event.stream, event.status);
 }
 
+/**
+ * Streams that load in full start largest first when more are selected than run at once: one
+ * Record Count call per 100 objects. Without counts (no permission, an old API version) they
+ * start in catalog order.
+ */
+async function inStartOrder(ctx: CommandContext, client: SalesforceClient, streams: SelectedStream[], bookmarks: ReadonlyMap<string, StreamBookmark>, follow: boolean): Promise<SelectedStream[]> {
+  if (ctx.config.planner !== 'adaptive' || follow || streams.length <= ctx.config.streamConcurrency) return streams;
+  const full = streams.filter((stream) => readsInFull(stream, bookmarks.get(stream.definition.name)));
+  if (full.length === 0) return streams;
+  try {
+    const counts = await fetchRecordCounts(client, [...new Set(full.map((stream) => stream.definition.sobject))], ctx.signal);
+    return largestFirst(streams, bookmarks, counts);
+  } catch (error) {
+    if (ctx.signal.aborted) throw error;
+    ctx.logger.log('info', `Record counts unavailable (${error instanceof Error ? error.message : String(error)}); streams start in catalog order`);
+    return streams;
+  }
+}
+
 export async function runRead(ctx: CommandContext, options: ReadCommandOptions): Promise<number> {
   const client = await ctx.client();
   const selected = await selectStreams(ctx, client, options.catalogPath);
@@ -94,6 +116,7 @@ export async function runRead(ctx: CommandContext, options: ReadCommandOptions):
     maxRecords: config.maxRecords,
     restBatchSize: config.restBatchSize,
     resultPageConcurrency: config.resultPageConcurrency,
+    connections: new DownloadConnections(config.bulkJobConcurrency * config.resultPageConcurrency),
     includeDeleted: config.includeDeleted,
     streamWhere: config.streamWhere,
     bulkJobTimeoutMs: config.bulkJobTimeoutSeconds * 1000,
@@ -110,7 +133,7 @@ export async function runRead(ctx: CommandContext, options: ReadCommandOptions):
   const batchedRest = createRestReader(client, settings, batcher);
   const cdc = await openChangeEvents(ctx, client, selected, options.follow === true, rest, batchedRest);
   const freshness = setUpFreshness((path, query) => batcher.get(path, query), config, cdc.streams, cdc.modes);
-  const streams = freshness.streams;
+  const streams = await inStartOrder(ctx, client, freshness.streams, bookmarks, options.follow === true);
   const encoder = ctx.protocol.createEncoder({ bookmarks, log, streams, activateVersion: config.activateVersion });
   const events = runSync({
     streams,

@@ -14,7 +14,7 @@ import { sleep } from '../salesforce/http/with-retry.js';
 import { fetchResult, listResultIds, NO_RECORDS } from '../salesforce/bulk1/results.js';
 import { buildSelect, MAX_SOQL_CHARS, splitColumns } from '../salesforce/soql.js';
 import type { RecordBatch } from './events.js';
-import { mergeConcurrently } from './bulk2-reader.js';
+import { mergeConcurrently } from './download-connections.js';
 import { createPageDecoder, type DecoderSpec } from './records/page-decoder.js';
 import { createValueIssues, type ValueIssues } from './records/value-kinds.js';
 import { streamCondition, type ReaderSettings } from './readers.js';
@@ -173,7 +173,7 @@ export function createBulk1Reader(client: SalesforceClient, settings: Bulk1Setti
       await setJobState(client, jobId, 'Closed', request.signal);
       const issues = createValueIssues();
       for await (const ready of completedBatches(client, settings, jobId, added, pkChunking !== undefined, request)) {
-        yield* mergeConcurrently(ready.map((batch) => () => readBatch(client, settings, jobId, batch, spec, request, issues)), settings.chunkConcurrency);
+        yield* mergeConcurrently(ready.map((batch) => () => readBatch(client, settings, jobId, batch, spec, request, issues)), { concurrency: settings.chunkConcurrency, connections: settings.connections });
       }
       jobs.done(jobId);
     } finally {

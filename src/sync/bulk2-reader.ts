@@ -12,7 +12,7 @@ import { fetchResultPage } from '../salesforce/bulk2/results.js';
 import { createPageGuard, paginate } from '../salesforce/paginate.js';
 import { buildSelect, MAX_SOQL_CHARS, splitColumns } from '../salesforce/soql.js';
 import type { RecordBatch } from './events.js';
-import { EventChannel } from './event-channel.js';
+import { mergeConcurrently } from './download-connections.js';
 import type { ReadApi, ReadRequest, WindowReader } from './read-apis.js';
 import { createPageDecoder, type DecoderSpec } from './records/page-decoder.js';
 import { createValueIssues } from './records/value-kinds.js';
@@ -35,20 +35,6 @@ async function listResultPages(client: SalesforceClient, jobId: string, signal: 
     }
   }
   return locators;
-}
-
-/** Runs producers `concurrency` at a time and yields their batches as they come (order within a window does not matter). */
-export async function* mergeConcurrently(producers: (() => AsyncIterable<RecordBatch>)[], concurrency: number): AsyncIterable<RecordBatch> {
-  const channel = new EventChannel<RecordBatch>(concurrency * 2);
-  let next = 0;
-  const worker = async () => {
-    while (next < producers.length) {
-      const producer = producers[next++]!;
-      for await (const batch of producer()) await channel.push(batch);
-    }
-  };
-  Promise.all(Array.from({ length: Math.min(concurrency, producers.length) }, worker)).then(() => channel.close(), (error: unknown) => channel.fail(error));
-  yield* channel;
 }
 
 /**
@@ -127,7 +113,7 @@ export function createBulkReader(client: SalesforceClient, settings: ReaderSetti
         })
       : undefined;
     if (!partitions || partitions.length <= 1) yield* chain(undefined);
-    else yield* mergeConcurrently(partitions.map((locator) => () => chain(locator)), settings.resultPageConcurrency);
+    else yield* mergeConcurrently(partitions.map((locator) => () => chain(locator)), { concurrency: settings.resultPageConcurrency, connections: settings.connections });
   };
 
   const readJob = async function* (soql: string, decoderSpec: DecoderSpec, request: ReadRequest): AsyncIterable<RecordBatch> {

@@ -10,39 +10,94 @@ import type { RecordBatch, SyncEvent } from './events.js';
 import type { ApiChoice, ReadApi, ReadApiRegistry, ReadRequest, SyncWindow } from './read-apis.js';
 import { ShrinkRange, type ModeContext, type SyncPlanHooks } from './read-modes.js';
 
-/** Bulk jobs open at once across the run; started-ahead reads only take a free one. */
+/**
+ * Bulk jobs Salesforce runs at once for this run: a slot is held from a job's creation until it
+ * is done, not while its results download, so the next jobs run on Salesforce meanwhile. A
+ * stream reads ahead only with slots no one else is owed: none while a stream waits for one, nor
+ * the one a stream that has not started its first job will ask for.
+ */
 export class JobSlots {
   #free: number;
-  readonly #waiting: (() => void)[] = [];
+  readonly #waiting: { grant(): void }[] = [];
+  /** Running streams that have not taken their first slot yet. */
+  #fresh = 0;
+  /** Streams that look ahead again when a slot comes free. */
+  readonly #onFree = new Set<() => void>();
 
   constructor(count: number) {
     this.#free = Math.max(1, count);
   }
 
-  tryAcquire(): boolean {
-    if (this.#free === 0) return false;
-    this.#free -= 1;
-    return true;
+  /** A running stream's hold on the slots; `onFree` is called whenever a slot comes free. */
+  forStream(onFree?: () => void): StreamSlots {
+    this.#fresh += 1;
+    let fresh = true;
+    const settle = () => {
+      if (fresh) this.#fresh -= 1;
+      fresh = false;
+    };
+    if (onFree) this.#onFree.add(onFree);
+    return {
+      acquire: async (signal) => {
+        settle();
+        await this.#acquire(signal);
+      },
+      tryAcquireAhead: () => {
+        if (this.#free <= this.#waiting.length + this.#fresh) return false;
+        this.#free -= 1;
+        return true;
+      },
+      release: () => this.#release(),
+      pass: settle,
+      close: () => {
+        settle();
+        if (onFree) this.#onFree.delete(onFree);
+      },
+    };
   }
 
-  async acquire(signal: AbortSignal): Promise<void> {
-    while (!this.tryAcquire()) {
-      signal.throwIfAborted();
-      await new Promise<void>((resolve) => {
-        const wake = () => {
-          signal.removeEventListener('abort', wake);
-          resolve();
-        };
-        this.#waiting.push(wake);
-        signal.addEventListener('abort', wake, { once: true });
-      });
+  async #acquire(signal: AbortSignal): Promise<void> {
+    signal.throwIfAborted();
+    if (this.#free > 0) {
+      this.#free -= 1;
+      return;
     }
+    await new Promise<void>((resolve, reject) => {
+      const entry = {
+        grant: () => {
+          signal.removeEventListener('abort', abort);
+          resolve();
+        },
+      };
+      const abort = () => {
+        this.#waiting.splice(this.#waiting.indexOf(entry), 1);
+        reject(signal.reason);
+      };
+      this.#waiting.push(entry);
+      signal.addEventListener('abort', abort, { once: true });
+    });
   }
 
-  release(): void {
+  /** A freed slot goes straight to the first stream waiting; with none waiting, streams may read ahead with it. */
+  #release(): void {
+    const next = this.#waiting.shift();
+    if (next) return next.grant();
     this.#free += 1;
-    this.#waiting.shift()?.();
+    for (const onFree of [...this.#onFree]) onFree();
   }
+}
+
+/** One stream's hold on the run's job slots. */
+export interface StreamSlots {
+  /** A slot for the window the stream reads now; waits for one. */
+  acquire(signal: AbortSignal): Promise<void>;
+  /** A slot for a window ahead, only when no stream is owed it. */
+  tryAcquireAhead(): boolean;
+  release(): void;
+  /** The stream reads without a Bulk job: it is owed no slot. */
+  pass(): void;
+  /** The stream ended. */
+  close(): void;
 }
 
 export interface RangeReaderOptions {
@@ -61,27 +116,23 @@ export interface RangeReaderOptions {
 interface Started {
   api: string;
   records: Promise<AsyncIterable<RecordBatch>>;
-  /** Gives the slot back when the read is dropped unread. */
+  /** Gives the slot back when the read is dropped before its job is done. */
   drop(): void;
 }
 
 const key = (range: SyncWindow) => `${range.start}/${range.end}`;
 
-/** Yields the records of a started read, then gives its slot back (also when the reader stops early or fails). */
-async function* releasing(records: Promise<AsyncIterable<RecordBatch>>, release: () => void): AsyncIterable<RecordBatch> {
-  try {
-    yield* await records;
-  } finally {
-    release();
-  }
-}
+/** Windows of a stream whose jobs may run ahead of the one it reads. */
+const READ_AHEAD = 2;
 
 export function createRangeReader(stream: SelectedStream, choice: ApiChoice, options: RangeReaderOptions): ModeContext & { close(): void } {
   const name = stream.definition.name;
   const { apis, hooks, signal } = options;
   let api = choice.api;
   const started = new Map<string, Started>();
-  let holdsSlot = false;
+  // Set once the window read now has its job: windows ahead start only after it.
+  let currentStarted = false;
+  const slots = options.slots.forStream(() => startAhead());
   // A count of the whole range up front is the estimate; without one, ranges add theirs as they go.
   let counted = false;
   let estimated = 0;
@@ -90,18 +141,18 @@ export function createRangeReader(stream: SelectedStream, choice: ApiChoice, opt
     stream, plan: choice.plan, api: via.id, signal, onEstimate, ...(range ? { window: range } : {}), ...(maxRows !== undefined ? { maxRows } : {}),
   });
 
-  /** Starts a Bulk-style read holding a slot; the slot is given back once its records are read or it is dropped. */
+  /** Starts a Bulk-style read holding a slot until its job is done (or failed), or the read is dropped. */
   const start = (range: SyncWindow, via: ReadApi, onEstimate: (rows: number) => void): Started => {
     let released = false;
     const release = () => {
       if (released) return;
       released = true;
-      options.slots.release();
+      slots.release();
     };
     const records = via.prepare!(request(range, via, onEstimate));
-    // Failures surface when the window is read; a read dropped unread must not be an unhandled rejection.
-    records.catch(() => undefined);
-    return { api: via.id, records: Promise.resolve(releasing(records, release)), drop: release };
+    // Also keeps a read dropped unread from being an unhandled rejection: its failure surfaces when it is read.
+    records.then(release, release);
+    return { api: via.id, records, drop: release };
   };
 
   const smallApi = (range: SyncWindow | undefined): ReadApi | undefined => {
@@ -110,17 +161,17 @@ export function createRangeReader(stream: SelectedStream, choice: ApiChoice, opt
     return apis.get(api.smallReads);
   };
 
-  /** Ranges the mode reads next; their reads start once this stream's current read holds a slot. */
+  /** Ranges the mode reads next; up to READ_AHEAD of them start once the current one has its job. */
   let ahead: readonly SyncWindow[] = [];
-  const startAhead = () => {
-    // Only while the current read holds a slot: a stream waiting for one never blocks others with its look-ahead.
-    if (!options.lookahead || !holdsSlot || !api.prepare) return;
+  function startAhead(): void {
+    if (!options.lookahead || !currentStarted || !api.prepare || signal.aborted) return;
     for (const range of ahead) {
+      if (started.size >= READ_AHEAD) return;
       if (started.has(key(range)) || smallApi(range)) continue;
-      if (!options.slots.tryAcquire()) return;
+      if (!slots.tryAcquireAhead()) return;
       started.set(key(range), start(range, api, () => undefined));
     }
-  };
+  }
 
   return {
     stream, hooks, signal, syncStart: options.syncStart,
@@ -152,24 +203,25 @@ export function createRangeReader(stream: SelectedStream, choice: ApiChoice, opt
           if (range) started.delete(key(range));
           if (early && early.api !== via.id) early.drop();
           if (early && early.api === via.id) {
-            holdsSlot = true;
+            currentStarted = true;
             startAhead();
             yield* await early.records;
           } else if (range && via.prepare) {
-            await options.slots.acquire(signal);
-            holdsSlot = true;
+            await slots.acquire(signal);
             const fresh = start(range, via, onEstimate);
+            currentStarted = true;
             startAhead();
             yield* await fresh.records;
           } else {
+            slots.pass();
             // A small read that learns the window is bigger stops before its first record.
             yield* via.read(request(range, via, onEstimate, small && range?.rows === undefined ? options.smallReadRows : undefined));
           }
-          holdsSlot = false;
+          currentStarted = false;
           estimated += rangeEstimate;
           return;
         } catch (thrown) {
-          holdsSlot = false;
+          currentStarted = false;
           if (signal.aborted) throw thrown;
           const error = toTapError(thrown);
           if (small && error.code === 'TAP_TOO_MANY_ROWS') {
@@ -192,6 +244,7 @@ export function createRangeReader(stream: SelectedStream, choice: ApiChoice, opt
     close() {
       for (const read of started.values()) read.drop();
       started.clear();
+      slots.close();
     },
   };
 }

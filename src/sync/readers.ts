@@ -12,6 +12,7 @@ import type { RecordBatch, RecordEnvelope } from './events.js';
 import { PartJoiner } from './join-parts.js';
 import type { ReadRequest } from './read-apis.js';
 import type { OutputField, ReadPlan } from './read-plan.js';
+import type { DownloadConnections } from './download-connections.js';
 import type { DecoderSpec } from './records/page-decoder.js';
 import { fromRestRecord } from './records/rest-record.js';
 import { createValueIssues } from './records/value-kinds.js';
@@ -22,6 +23,8 @@ export interface ReaderSettings {
   includeDeleted: boolean;
   streamWhere: Record<string, string>;
   resultPageConcurrency: number;
+  /** The run's budget of download connections, shared by every Bulk download. */
+  connections?: DownloadConnections;
   bulkJobTimeoutMs: number;
   pollInitialMs: number;
   pollMaxMs: number;

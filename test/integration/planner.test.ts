@@ -79,6 +79,32 @@ describe('adaptive planner', () => {
     expect((run.records().get('Account') ?? []).map((r) => r.Id as string).sort()).toEqual(orgIds('Account'));
   }, 240_000);
 
+  it('starts the biggest initial loads first when more streams are selected than run at once, from one Record Count call', async () => {
+    const streams = ['Campaign', 'Case', 'Contact', 'Lead', 'AccountHistory'];
+    const started = (run: TapRun) => [...run.stderr.matchAll(/ INFO (\w+): started$/gm)].map((m) => m[1]!);
+    emulator.settings.limitsAccess = false;
+    try {
+      const unordered = await read({ planner: 'adaptive', stream_concurrency: 2 }, streams);
+      expect(unordered.stderr).toMatch(/Record counts unavailable \(.*View Setup and Configuration.*\); streams start in catalog order/);
+      expect(started(unordered)).toEqual([...streams].sort());
+    } finally {
+      emulator.settings.limitsAccess = true;
+    }
+    emulator.journal.clear?.();
+    const run = await read({ planner: 'adaptive', stream_concurrency: 2 }, streams);
+    expect(emulator.journal.count({ route: 'rest.recordCount' })).toBe(1);
+    const count = (sobject: string) => emulator.org.prepareQuery(`SELECT COUNT() FROM ${sobject}`, { includeDeleted: false }).totalSize();
+    // History objects have no count: they may be the biggest, so they start first; then by rows, ties in catalog order.
+    const expected = [...streams].sort().map((name) => ({ name, rows: name === 'AccountHistory' ? Infinity : count(name) }));
+    expected.sort((a, b) => b.rows - a.rows);
+    expect(started(run)).toEqual(expected.map((e) => e.name));
+    expect(new Set(expected.map((e) => e.rows)).size).toBeGreaterThan(2);
+    // An incremental run of the same streams needs no counts.
+    emulator.journal.clear?.();
+    await read({ planner: 'adaptive', stream_concurrency: 2 }, streams, run.ofType('STATE').at(-1)!.value);
+    expect(emulator.journal.count({ route: 'rest.recordCount' })).toBe(0);
+  }, 240_000);
+
   it('reads small windows through Composite REST queries, several streams in one API call', async () => {
     const first = await read({ planner: 'adaptive' }, STREAMS);
     const state = first.ofType('STATE').at(-1)!.value;

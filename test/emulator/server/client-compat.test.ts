@@ -159,6 +159,16 @@ describe('metadata as real orgs list it', () => {
     expect(limits['DailyBulkApiBatches']!.Max).toBe(15_000);
   });
 
+  it('serves /limits/recordCount: the objects asked for that it has, recycle bin and history objects left out', async () => {
+    const reply = (await api(em, token, `${V}/limits/recordCount?sObjects=Account,NoSuchObject__c,AccountHistory,Contact`)).json<{ sObjects: { count: number; name: string }[] }>();
+    const count = (sobject: string) => em.org.prepareQuery(`SELECT COUNT() FROM ${sobject}`, { includeDeleted: false }).totalSize();
+    expect(reply.sObjects).toEqual([{ count: count('Account'), name: 'Account' }, { count: count('Contact'), name: 'Contact' }]);
+    expect(count('Account')).toBeLessThan(em.org.prepareQuery('SELECT COUNT() FROM Account', { includeDeleted: true }).totalSize());
+    const all = (await api(em, token, `${V}/limits/recordCount`)).json<{ sObjects: { name: string }[] }>();
+    expect(all.sObjects.map((o) => o.name)).toEqual(expect.arrayContaining(['Account', 'Contact', 'Opportunity']));
+    expect(all.sObjects.some((o) => /History$|ChangeEvent$/.test(o.name))).toBe(false);
+  });
+
   it('advertises in the version resource only resources it serves', async () => {
     const resources = (await api(em, token, `${V}/`)).json<Record<string, string>>();
     expect(Object.keys(resources).sort()).toEqual(['composite', 'identity', 'jobs', 'limits', 'query', 'queryAll', 'sobjects']);
