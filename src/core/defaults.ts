@@ -15,7 +15,7 @@ export const DEFAULTS = {
   /** Bulk API 1.0 (`api_type: BULK1`): PK chunking on, Salesforce's default chunk of 100,000 Ids (at most 250,000). */
   pkChunking: true,
   pkChunkSize: 100_000,
-  /** Bulk jobs open at once across all streams, those started ahead of their window included. */
+  /** Bulk jobs running on Salesforce at once across all streams, those started ahead of their window included; downloads do not hold one. */
   bulkJobConcurrency: 4,
   /** `adaptive`: windows from the data (first row, COUNT()), jobs started ahead, small windows through REST; `sequential`: calendar windows one job at a time. */
   planner: 'adaptive',
@@ -23,7 +23,7 @@ export const DEFAULTS = {
   windowRows: 500_000,
   /** Adaptive planner: windows of at most this many rows (or not counted: incremental runs) are read through REST, first pages batched in Composite requests. */
   smallReadRows: 5_000,
-  /** Result pages downloaded at once per job when `resultPages` is available (API >= 62.0). */
+  /** Result pages downloaded at once per job when `resultPages` is available (API >= 62.0); more while the tap is idle, up to bulkJobConcurrency × this across the run. */
   resultPageConcurrency: 3,
   /** Describe calls in flight during discovery. */
   describeConcurrency: 16,

@@ -2,7 +2,7 @@
  * The engine's side of a mode's read (its `ModeContext`): each range through the stream's API,
  * moving to the API's fallback when it refuses the job; windows with few rows through the API's
  * small-read partner (REST, batched); the next windows' jobs started ahead, each holding one of
- * the run's job slots until its records are downloaded; the stream's row estimate kept current.
+ * the run's job slots until Salesforce has run it; the stream's row estimate kept current.
  */
 import type { SelectedStream } from '../catalog/types.js';
 import { toTapError } from '../core/errors.js';
