@@ -44,7 +44,7 @@ const JSFORCE_RECORDS = 200_000;
 
 interface Options {
   records: number;
-  /** Row 3's object size (default 1M: 10M rows take over 10 minutes per engine on 2 shared CPUs). */
+  /** Row 3's object size (default 1M: 10M rows take 4 to 8 minutes per engine on 2 shared CPUs). */
   engineRecords: number;
   /** Row 3's engines whose names contain one of these (all when absent). */
   engines?: string[];
