@@ -24,7 +24,7 @@ export class DownloadConnections {
     return this.#open;
   }
 
-  /** A download's own connections: always granted (the job slots bound them). */
+  /** A download's own connections: always granted (each running stream reads one window at a time). */
   take(): void {
     this.#open += 1;
   }
