@@ -137,7 +137,9 @@ async function writeShaped(
         if (freeAt > now) await sleep(freeAt - now);
         nextFreeAt.set(socket, freeAt + (piece.length / rate) * 1000);
       }
-      if (!(await write(res, piece))) return sent;
+      // The socket writes in order: once the last piece is out, the whole chunk can be reused.
+      const last = at + slice >= chunk.length && !truncated;
+      if (!(await write(res, piece, release && last ? () => release(whole) : undefined))) return sent;
       sent += piece.length;
     }
     if (truncated) {

@@ -9,17 +9,19 @@ import { toTapError } from '../core/errors.js';
 import type { RecordBatch, SyncEvent } from './events.js';
 import type { ApiChoice, ReadApi, ReadApiRegistry, ReadRequest, SyncWindow } from './read-apis.js';
 import { ShrinkRange, type ModeContext, type SyncPlanHooks } from './read-modes.js';
+import { untilTurn, type Turn } from './stream-turns.js';
 
 /**
  * Bulk jobs Salesforce runs at once for this run: a slot is held from a job's creation until it
  * is done, not while its results download, so the next jobs run on Salesforce meanwhile. A
  * stream reads ahead only with slots no one else is owed: none while a stream waits for one, nor
- * the one a stream that has not started its first job will ask for.
+ * the one a stream that has not started its first job will ask for. A stream still waiting for
+ * its turn to read is owed nothing: it starts its first job only with such a spare slot.
  */
 export class JobSlots {
   #free: number;
   readonly #waiting: { grant(): void }[] = [];
-  /** Running streams that have not taken their first slot yet. */
+  /** Streams with their turn that have not taken their first slot yet. */
   #fresh = 0;
   /** Streams that look ahead again when a slot comes free. */
   readonly #onFree = new Set<() => void>();
@@ -28,25 +30,35 @@ export class JobSlots {
     this.#free = Math.max(1, count);
   }
 
-  /** A running stream's hold on the slots; `onFree` is called whenever a slot comes free. */
-  forStream(onFree?: () => void): StreamSlots {
-    this.#fresh += 1;
-    let fresh = true;
+  /** A stream's hold on the slots; `onFree` is called whenever a slot comes free; `turn`: absent, the stream reads now. */
+  forStream(onFree?: () => void, turn?: Turn): StreamSlots {
+    let fresh = false;
+    let settled = false;
+    const owe = () => {
+      if (settled || fresh) return;
+      fresh = true;
+      this.#fresh += 1;
+    };
     const settle = () => {
       if (fresh) this.#fresh -= 1;
       fresh = false;
+      settled = true;
     };
+    if (!turn || turn.granted) owe();
+    else void turn.ready.then(owe);
     if (onFree) this.#onFree.add(onFree);
+    const spare = () => {
+      if (this.#free <= this.#waiting.length + this.#fresh) return false;
+      this.#free -= 1;
+      return true;
+    };
     return {
       acquire: async (signal) => {
+        if (turn && !turn.granted && (await this.#spareBeforeTurn(spare, turn, signal))) return settle();
         settle();
         await this.#acquire(signal);
       },
-      tryAcquireAhead: () => {
-        if (this.#free <= this.#waiting.length + this.#fresh) return false;
-        this.#free -= 1;
-        return true;
-      },
+      tryAcquireAhead: spare,
       release: () => this.#release(),
       pass: settle,
       close: () => {
@@ -54,6 +66,25 @@ export class JobSlots {
         if (onFree) this.#onFree.delete(onFree);
       },
     };
+  }
+
+  /** Waits for a spare slot (true) or the turn (false), whichever comes first. */
+  async #spareBeforeTurn(spare: () => boolean, turn: Turn, signal: AbortSignal): Promise<boolean> {
+    while (!turn.granted) {
+      signal.throwIfAborted();
+      if (spare()) return true;
+      let wake!: () => void;
+      const freed = new Promise<void>((resolve) => (wake = resolve));
+      this.#onFree.add(wake);
+      signal.addEventListener('abort', wake, { once: true });
+      try {
+        await Promise.race([freed, turn.ready]);
+      } finally {
+        this.#onFree.delete(wake);
+        signal.removeEventListener('abort', wake);
+      }
+    }
+    return false;
   }
 
   async #acquire(signal: AbortSignal): Promise<void> {
@@ -89,7 +120,7 @@ export class JobSlots {
 
 /** One stream's hold on the run's job slots. */
 export interface StreamSlots {
-  /** A slot for the window the stream reads now; waits for one. */
+  /** A slot for the stream's next job; waits for one (before the stream's turn: for a spare one, or the turn). */
   acquire(signal: AbortSignal): Promise<void>;
   /** A slot for a window ahead, only when no stream is owed it. */
   tryAcquireAhead(): boolean;
@@ -106,6 +137,8 @@ export interface RangeReaderOptions {
   signal: AbortSignal;
   syncStart: Date;
   slots: JobSlots;
+  /** The stream's turn to download and emit; absent: it has it. */
+  turn?: Turn | undefined;
   /** Windows of at most this many rows (or not counted) go to the API's small-read partner; 0: never. */
   smallReadRows: number;
   /** Start the next ranges' reads ahead (`prefetch`); off: one read at a time. */
@@ -132,7 +165,8 @@ export function createRangeReader(stream: SelectedStream, choice: ApiChoice, opt
   const started = new Map<string, Started>();
   // Set once the window read now has its job: windows ahead start only after it.
   let currentStarted = false;
-  const slots = options.slots.forStream(() => startAhead());
+  const { turn } = options;
+  const slots = options.slots.forStream(() => startAhead(), turn);
   // A count of the whole range up front is the estimate; without one, ranges add theirs as they go.
   let counted = false;
   let estimated = 0;
@@ -164,7 +198,7 @@ export function createRangeReader(stream: SelectedStream, choice: ApiChoice, opt
   /** Ranges the mode reads next; up to READ_AHEAD of them start once the current one has its job. */
   let ahead: readonly SyncWindow[] = [];
   function startAhead(): void {
-    if (!options.lookahead || !currentStarted || !api.prepare || signal.aborted) return;
+    if (!options.lookahead || !currentStarted || !api.prepare || signal.aborted || (turn && !turn.granted)) return;
     for (const range of ahead) {
       if (started.size >= READ_AHEAD) return;
       if (started.has(key(range)) || smallApi(range)) continue;
@@ -211,9 +245,13 @@ export function createRangeReader(stream: SelectedStream, choice: ApiChoice, opt
             const fresh = start(range, via, onEstimate);
             currentStarted = true;
             startAhead();
-            yield* await fresh.records;
+            const records = await fresh.records;
+            await untilTurn(turn, signal);
+            startAhead();
+            yield* records;
           } else {
             slots.pass();
+            await untilTurn(turn, signal);
             // A small read that learns the window is bigger stops before its first record.
             yield* via.read(request(range, via, onEstimate, small && range?.rows === undefined ? options.smallReadRows : undefined));
           }

@@ -20,6 +20,7 @@ import { createRangeReader, JobSlots } from './range-reader.js';
 import type { ReadApiId, ReadApiRegistry } from './read-apis.js';
 import { ShrinkRange, type AnyReadMode, type SyncPlanHooks } from './read-modes.js';
 import { buildReadPlan } from './read-plan.js';
+import { HeldOutput, Turns, type Turn } from './stream-turns.js';
 
 export interface RunSyncOptions {
   streams: SelectedStream[];
@@ -76,29 +77,37 @@ export function runSync(options: RunSyncOptions): AsyncIterable<SyncEvent> {
   const signal = AbortSignal.any([options.signal, abort.signal]);
   // Every request of every stream listens on it: many listeners are expected.
   setMaxListeners(0, signal);
-  const queue = new PQueue({ concurrency: Math.max(1, options.streamConcurrency) });
-  let globalFailure: TapError | undefined;
+  const streamConcurrency = Math.max(1, options.streamConcurrency);
   const slots = new JobSlots(options.jobSlots ?? DEFAULTS.bulkJobConcurrency);
-
-  const emit = (event: SyncEvent) => channel.push(event);
+  // Beyond the streams that read, as many as there are job slots plan and start their first job
+  // ahead of their turn, so a stream's turn does not begin with a job's latency.
+  const headStarts = (options.lookahead ?? true) ? options.jobSlots ?? DEFAULTS.bulkJobConcurrency : 0;
+  const queue = new PQueue({ concurrency: streamConcurrency + headStarts });
+  const turns = new Turns(streamConcurrency);
+  let globalFailure: TapError | undefined;
 
   const runStream = async (stream: SelectedStream) => {
     const name = stream.definition.name;
     if (globalFailure || signal.aborted) return;
-    await emit({ kind: 'status', stream: name, status: 'STARTED' });
+    const turn = turns.request();
+    const output = new HeldOutput((event) => channel.push(event), turn, signal);
+    const emit = output.emit;
     try {
-      await syncStream(stream, options.bookmarks.get(name), { ...options, signal, syncStart, emit, slots });
+      await emit({ kind: 'status', stream: name, status: 'STARTED' });
+      await syncStream(stream, options.bookmarks.get(name), { ...options, signal, syncStart, emit, slots, turn });
       await emit({ kind: 'status', stream: name, status: 'COMPLETE' });
     } catch (thrown) {
       const cause = thrown instanceof ShrinkRange ? thrown.error : thrown;
       const error = signal.aborted && !(cause instanceof TapError) ? interruption() : toTapError(cause);
-      await emit({ kind: 'status', stream: name, status: 'INCOMPLETE' });
       if (GLOBAL_KINDS.has(error.kind)) {
         globalFailure ??= error;
         abort.abort(error);
-      } else {
-        await emit({ kind: 'error', stream: name, error });
       }
+      await emit({ kind: 'status', stream: name, status: 'INCOMPLETE' });
+      if (!GLOBAL_KINDS.has(error.kind)) await emit({ kind: 'error', stream: name, error });
+    } finally {
+      await output.flush();
+      turn.release();
     }
   };
 
@@ -124,6 +133,7 @@ interface StreamContext extends RunSyncOptions {
   signal: AbortSignal;
   syncStart: Date;
   slots: JobSlots;
+  turn: Turn;
   emit(event: SyncEvent): Promise<void>;
 }
 

@@ -79,6 +79,25 @@ describe('adaptive planner', () => {
     expect((run.records().get('Account') ?? []).map((r) => r.Id as string).sort()).toEqual(orgIds('Account'));
   }, 240_000);
 
+  it('starts the first job of a stream waiting for its turn while the stream before it downloads, and emits it after', async () => {
+    const run = await read({ planner: 'adaptive', stream_concurrency: 1, small_read_rows: 0 }, ['Contact', 'Lead']);
+    const entries = emulator.journal.entries();
+    const results = entries.filter((e) => e.route === 'bulk.results');
+    const jobOf = (e: { path: string }) => e.path.split('/').at(-2);
+    const firstJob = jobOf(results[0]!);
+    const firstDone = results.filter((e) => jobOf(e) === firstJob).at(-1)!.seq;
+    // One job per stream, both created before the first stream's results were all asked for.
+    expect(emulator.journal.count({ route: 'bulk.create' })).toBe(2);
+    expect(entries.filter((e) => e.route === 'bulk.create' && e.seq < firstDone)).toHaveLength(2);
+    // The second stream's records and statuses all come after the first stream's.
+    const streams = run.messages().filter((m) => m.type === 'RECORD').map((m) => m.stream as string);
+    const [first, second] = [streams[0]!, streams.at(-1)!];
+    expect(first).not.toBe(second);
+    expect(streams.lastIndexOf(first)).toBeLessThan(streams.indexOf(second));
+    expect(run.stderr.indexOf(`${first}: complete`)).toBeLessThan(run.stderr.indexOf(`${second}: started`));
+    for (const sobject of ['Contact', 'Lead']) expect((run.records().get(sobject) ?? []).map((r) => r.Id as string).sort()).toEqual(orgIds(sobject));
+  }, 240_000);
+
   it('starts the biggest initial loads first when more streams are selected than run at once, from one Record Count call', async () => {
     const streams = ['Campaign', 'Case', 'Contact', 'Lead', 'AccountHistory'];
     const started = (run: TapRun) => [...run.stderr.matchAll(/ INFO (\w+): started$/gm)].map((m) => m[1]!);

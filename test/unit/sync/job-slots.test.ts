@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { JobSlots } from '../../../src/sync/range-reader.js';
+import { Turns } from '../../../src/sync/stream-turns.js';
 
 const signal = new AbortController().signal;
 
@@ -65,5 +66,44 @@ describe('JobSlots', () => {
     // The slot given back later is not handed to the stream that stopped waiting.
     a.release();
     expect(a.tryAcquireAhead()).toBe(true);
+  });
+
+  it('lets a stream waiting for its turn start its first job only with a slot nobody is owed', async () => {
+    const slots = new JobSlots(2);
+    const turns = new Turns(1);
+    const turnA = turns.request();
+    const a = slots.forStream(undefined, turnA);
+    const b = slots.forStream(undefined, turns.request());
+    await a.acquire(signal);
+    // One slot is free and nobody is owed it: the waiting stream takes it.
+    await b.acquire(signal);
+    b.release();
+    // Held streams are owed nothing: a may read ahead with the freed slot.
+    expect(a.tryAcquireAhead()).toBe(true);
+    // Both slots are a's: b waits for one to come free.
+    let bHolds = false;
+    const waiting = b.acquire(signal).then(() => (bHolds = true));
+    await new Promise((r) => setTimeout(r, 5));
+    expect(bHolds).toBe(false);
+    a.release();
+    await waiting;
+    expect(bHolds).toBe(true);
+    expect(a.tryAcquireAhead()).toBe(false);
+  });
+
+  it('owes a stream a slot once its turn comes', async () => {
+    const slots = new JobSlots(2);
+    const turns = new Turns(1);
+    const turnA = turns.request();
+    const a = slots.forStream(undefined, turnA);
+    const turnB = turns.request();
+    slots.forStream(undefined, turnB);
+    await a.acquire(signal);
+    expect(a.tryAcquireAhead()).toBe(true);
+    a.release();
+    turnA.release();
+    await turnB.ready;
+    // b has its turn and has not started its first job: the free slot is kept for it.
+    expect(a.tryAcquireAhead()).toBe(false);
   });
 });

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { FieldDefinition, SelectedStream, StreamDefinition } from '../../../src/catalog/types.js';
 import { TapError } from '../../../src/core/errors.js';
 import type { RecordBatch, SyncEvent } from '../../../src/sync/events.js';
@@ -238,5 +238,38 @@ describe('runSync API choice', () => {
     const calls: ReadRequest[] = [];
     await collect(runSync({ streams: [stream('Account')], api: 'rest', bookmarks: new Map(), apis: apisOf(recordsReader(calls), recordsReader(calls)), hooks, streamConcurrency: 1, signal: new AbortController().signal }));
     expect(new Set(calls.map((c) => c.api))).toEqual(new Set(['rest']));
+  });
+
+  it('starts the first job of a stream waiting for its turn, and emits its events only after the stream before it', async () => {
+    const jobs: string[] = [];
+    let finishA!: () => void;
+    const aMayFinish = new Promise<void>((resolve) => (finishA = resolve));
+    const bulk = bulk2Api({
+      read: recordsReader([]),
+      async prepare(request) {
+        const name = request.stream.definition.name;
+        jobs.push(`${name} ${request.window!.start.slice(8, 10)}`);
+        return (async function* () {
+          // A's first window downloads until B's first job has started.
+          if (name === 'A' && request.window!.start === days(0)) await aMayFinish;
+          yield { count: 1, objects: [{ Id: `${name}-${request.window!.start}` }] };
+        })();
+      },
+    });
+    const started = collect(runSync({
+      streams: [stream('A'), stream('B')], bookmarks: new Map(), apis: new ReadApiRegistry([bulk, restApi(recordsReader([]))]), hooks, streamConcurrency: 1, jobSlots: 2,
+      signal: new AbortController().signal,
+    }));
+    await vi.waitFor(() => expect(jobs).toContain('B 01'));
+    await new Promise((r) => setTimeout(r, 20));
+    // B's first job ran while A read; B does not read ahead before its turn.
+    expect(jobs.filter((j) => j.startsWith('B'))).toEqual(['B 01']);
+    finishA();
+    const { events, error } = await started;
+    expect(error).toBeUndefined();
+    expect(jobs.filter((j) => j.startsWith('B'))).toEqual(['B 01', 'B 03']);
+    const names = events.flatMap((e) => ('stream' in e ? [typeof e.stream === 'string' ? e.stream : e.stream.definition.name] : []));
+    expect(names.lastIndexOf('A')).toBeLessThan(names.indexOf('B'));
+    expect(summary(events, 'B')).toEqual(['STARTED', 'schema', 'RUNNING', 'records', `state:${days(2)}`, 'records', `state:${days(4)}`, 'COMPLETE']);
   });
 });
