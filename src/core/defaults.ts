@@ -46,10 +46,12 @@ export const DEFAULTS = {
   minWindowSeconds: 60,
   /**
    * Bulk job polling: first wait, growth factor, cap. A small job is often done within a few
-   * hundred ms; starting at 200 ms costs one status call more per long job than 500 ms did.
+   * hundred ms; starting at 200 ms costs one status call more per long job than 500 ms did. Each
+   * wait is about (factor - 1) × the job's age: at 1.25 a job is seen done at most a quarter of
+   * its age late (1.5 let a 10 s job wait up to 5 s more), for 3 more calls on a 10 s job.
    */
   pollInitialMs: 200,
-  pollFactor: 1.5,
+  pollFactor: 1.25,
   pollMaxMs: 10_000,
   /** A Bulk job that is not done after this long is aborted and its window shrunk. */
   bulkJobTimeoutSeconds: 3600,
