@@ -78,10 +78,11 @@ export function runSync(options: RunSyncOptions): AsyncIterable<SyncEvent> {
   // Every request of every stream listens on it: many listeners are expected.
   setMaxListeners(0, signal);
   const streamConcurrency = Math.max(1, options.streamConcurrency);
-  const slots = new JobSlots(options.jobSlots ?? DEFAULTS.bulkJobConcurrency);
+  const jobSlots = options.jobSlots ?? DEFAULTS.bulkJobConcurrency;
+  const slots = new JobSlots(jobSlots);
   // Beyond the streams that read, as many as there are job slots plan and start their first job
   // ahead of their turn, so a stream's turn does not begin with a job's latency.
-  const headStarts = (options.lookahead ?? true) ? options.jobSlots ?? DEFAULTS.bulkJobConcurrency : 0;
+  const headStarts = (options.lookahead ?? true) ? jobSlots : 0;
   const queue = new PQueue({ concurrency: streamConcurrency + headStarts });
   const turns = new Turns(streamConcurrency);
   let globalFailure: TapError | undefined;
@@ -106,8 +107,11 @@ export function runSync(options: RunSyncOptions): AsyncIterable<SyncEvent> {
       await emit({ kind: 'status', stream: name, status: 'INCOMPLETE' });
       if (!GLOBAL_KINDS.has(error.kind)) await emit({ kind: 'error', stream: name, error });
     } finally {
-      await output.flush();
-      turn.release();
+      try {
+        await output.flush();
+      } finally {
+        turn.release();
+      }
     }
   };
 

@@ -80,6 +80,7 @@ export class HeldOutput {
   readonly #emit: (event: SyncEvent) => Promise<void>;
   #held: SyncEvent[] | undefined = [];
   #dropped = false;
+  #failure: unknown;
   #flushing: Promise<void> | undefined;
 
   constructor(emit: (event: SyncEvent) => Promise<void>, turn: Turn, signal: AbortSignal) {
@@ -88,7 +89,8 @@ export class HeldOutput {
       this.#held = undefined;
       return;
     }
-    void turn.ready.then(() => this.flush());
+    // A failed flush (the output closed) reaches the stream through its next emit or flush.
+    void turn.ready.then(() => this.flush()).catch(() => undefined);
     const stop = () => {
       if (!turn.granted) this.#drop();
     };
@@ -98,6 +100,7 @@ export class HeldOutput {
 
   readonly emit = async (event: SyncEvent): Promise<void> => {
     if (this.#dropped) return;
+    if (this.#failure) throw this.#failure;
     if (!this.#held) return this.#emit(event);
     this.#held.push(event);
   };
@@ -105,8 +108,14 @@ export class HeldOutput {
   /** Passes the held events on; later events go straight out once they are. */
   flush(): Promise<void> {
     this.#flushing ??= (async () => {
-      while (this.#held && this.#held.length > 0) await this.#emit(this.#held.shift()!);
-      this.#held = undefined;
+      try {
+        while (this.#held && this.#held.length > 0) await this.#emit(this.#held.shift()!);
+        this.#held = undefined;
+      } catch (error) {
+        // The output is gone: the stream's next emit fails too, instead of holding all it reads.
+        this.#failure = error;
+        throw error;
+      }
     })();
     return this.#flushing;
   }

@@ -78,4 +78,16 @@ describe('HeldOutput', () => {
     await held.flush();
     expect(out).toEqual([]);
   });
+
+  it('fails the stream\'s next emit when the output is gone at its turn, instead of holding what it reads', async () => {
+    const turns = new Turns(1);
+    const first = turns.request();
+    const held = new HeldOutput(async () => {
+      throw new Error('output closed');
+    }, turns.request(), new AbortController().signal);
+    await held.emit(log('started'));
+    first.release();
+    await expect(held.flush()).rejects.toThrow('output closed');
+    await expect(held.emit(log('records'))).rejects.toThrow('output closed');
+  });
 });
