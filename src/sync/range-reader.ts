@@ -9,7 +9,7 @@ import { toTapError } from '../core/errors.js';
 import type { RecordBatch, SyncEvent } from './events.js';
 import type { ApiChoice, ReadApi, ReadApiRegistry, ReadRequest, SyncWindow } from './read-apis.js';
 import { ShrinkRange, type ModeContext, type SyncPlanHooks } from './read-modes.js';
-import { untilTurn, type Turn } from './stream-turns.js';
+import { unlessStopped, untilTurn, type Turn } from './stream-turns.js';
 
 /**
  * Bulk jobs Salesforce runs at once for this run: a slot is held from a job's creation until it
@@ -76,12 +76,10 @@ export class JobSlots {
       let wake!: () => void;
       const freed = new Promise<void>((resolve) => (wake = resolve));
       this.#onFree.add(wake);
-      signal.addEventListener('abort', wake, { once: true });
       try {
-        await Promise.race([freed, turn.ready]);
+        await unlessStopped(Promise.race([freed, turn.ready]), signal);
       } finally {
         this.#onFree.delete(wake);
-        signal.removeEventListener('abort', wake);
       }
     }
     return false;

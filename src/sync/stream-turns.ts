@@ -15,18 +15,23 @@ export interface Turn {
   release(): void;
 }
 
-/** Resolves when `turn` (if any) is granted; rejects if the read is stopped first. */
-export async function untilTurn(turn: Turn | undefined, signal: AbortSignal): Promise<void> {
-  if (!turn || turn.granted) return;
+/** Resolves when `promise` does; rejects with the signal's reason if the read is stopped first. */
+export async function unlessStopped(promise: Promise<unknown>, signal: AbortSignal): Promise<void> {
+  signal.throwIfAborted();
   let stop!: () => void;
   const stopped = new Promise<void>((resolve) => (stop = resolve));
   signal.addEventListener('abort', stop, { once: true });
   try {
-    await Promise.race([turn.ready, stopped]);
+    await Promise.race([promise, stopped]);
   } finally {
     signal.removeEventListener('abort', stop);
   }
   signal.throwIfAborted();
+}
+
+/** Resolves when `turn` (if any) is granted; rejects if the read is stopped first. */
+export async function untilTurn(turn: Turn | undefined, signal: AbortSignal): Promise<void> {
+  if (turn && !turn.granted) await unlessStopped(turn.ready, signal);
 }
 
 export class Turns {
@@ -89,13 +94,17 @@ export class HeldOutput {
       this.#held = undefined;
       return;
     }
-    // A failed flush (the output closed) reaches the stream through its next emit or flush.
-    void turn.ready.then(() => this.flush()).catch(() => undefined);
     const stop = () => {
       if (!turn.granted) this.#drop();
     };
     signal.addEventListener('abort', stop, { once: true });
-    void turn.ready.then(() => signal.removeEventListener('abort', stop));
+    // A failed flush (the output closed) reaches the stream through its next emit or flush.
+    void turn.ready
+      .then(() => {
+        signal.removeEventListener('abort', stop);
+        return this.flush();
+      })
+      .catch(() => undefined);
   }
 
   readonly emit = async (event: SyncEvent): Promise<void> => {

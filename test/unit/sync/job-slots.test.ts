@@ -4,6 +4,15 @@ import { Turns } from '../../../src/sync/stream-turns.js';
 
 const signal = new AbortController().signal;
 
+/** Two streams on 2 slots with turns for one: `a` reads now, `b` waits for its turn. */
+function readingAndWaiting() {
+  const slots = new JobSlots(2);
+  const turns = new Turns(1);
+  const turnA = turns.request();
+  const turnB = turns.request();
+  return { a: slots.forStream(undefined, turnA), b: slots.forStream(undefined, turnB), turnA, turnB };
+}
+
 describe('JobSlots', () => {
   it('lets a lone stream read ahead over every slot', async () => {
     const slots = new JobSlots(4);
@@ -69,11 +78,7 @@ describe('JobSlots', () => {
   });
 
   it('lets a stream waiting for its turn start its first job only with a slot nobody is owed', async () => {
-    const slots = new JobSlots(2);
-    const turns = new Turns(1);
-    const turnA = turns.request();
-    const a = slots.forStream(undefined, turnA);
-    const b = slots.forStream(undefined, turns.request());
+    const { a, b } = readingAndWaiting();
     await a.acquire(signal);
     // One slot is free and nobody is owed it: the waiting stream takes it.
     await b.acquire(signal);
@@ -92,12 +97,7 @@ describe('JobSlots', () => {
   });
 
   it('owes a stream a slot once its turn comes', async () => {
-    const slots = new JobSlots(2);
-    const turns = new Turns(1);
-    const turnA = turns.request();
-    const a = slots.forStream(undefined, turnA);
-    const turnB = turns.request();
-    slots.forStream(undefined, turnB);
+    const { a, turnA, turnB } = readingAndWaiting();
     await a.acquire(signal);
     expect(a.tryAcquireAhead()).toBe(true);
     a.release();
