@@ -30,6 +30,8 @@ const USAGE = `Usage: emulator [options]
   --session-ttl-seconds N  session inactivity timeout (default 7200)
   --bulk-nulls empty|quoted  how Bulk CSV writes null
   --bulk-result-cache-mb N serve the same Bulk result page again from a cache of N MB (default 0 = off)
+  --bulk-result-spool-mb N render Bulk query results while the job runs, holding up to N MB
+                           (realistic profile: 512; default 0 = render when downloaded)
   --cdc-objects LIST       objects selected for Change Data Capture: Account,Contact or *
   --pubsub-port N          Pub/Sub API (gRPC) port (default: a free one)
   --pubsub-tls             serve the Pub/Sub API over TLS too, with a self-signed certificate made
@@ -81,6 +83,7 @@ function parseOptions(argv: string[]): EmulatorOptions | 'help' {
       'session-ttl-seconds': { type: 'string' },
       'bulk-nulls': { type: 'string' },
       'bulk-result-cache-mb': { type: 'string' },
+      'bulk-result-spool-mb': { type: 'string' },
       'cdc-objects': { type: 'string' },
       'pubsub-port': { type: 'string' },
       'pubsub-tls': { type: 'boolean' },
@@ -113,6 +116,7 @@ function parseOptions(argv: string[]): EmulatorOptions | 'help' {
   set('dailyApiLimit', integer('daily-api-limit', values['daily-api-limit']));
   set('sessionTtlSeconds', integer('session-ttl-seconds', values['session-ttl-seconds']));
   set('bulkResultCacheMb', integer('bulk-result-cache-mb', values['bulk-result-cache-mb']));
+  set('bulkResultSpoolMb', integer('bulk-result-spool-mb', values['bulk-result-spool-mb']));
   const nulls = values['bulk-nulls'];
   if (nulls !== undefined && nulls !== 'empty' && nulls !== 'quoted') {
     throw new Error(`Expected \`--bulk-nulls\` to be empty or quoted, got ${JSON.stringify(nulls)}`);

@@ -12,6 +12,7 @@ import { ApiUsage } from './server/api-usage.js';
 import { BulkJobStore } from './server/bulk-jobs.js';
 import { AsyncJobStore } from './server/bulk1/jobs.js';
 import { BulkPageCache } from './server/bulk-page-cache.js';
+import { BulkResultSpool } from './server/bulk-result-spool.js';
 import { buildCredentials, type CredentialOptions, type EmulatorCredentials } from './server/credentials.js';
 import { FaultQueue } from './server/faults.js';
 import { profileSettings, type ProfileName } from './server/profiles.js';
@@ -131,6 +132,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     bulk: new BulkJobStore(() => ({ concurrentJobs: settings.bulkConcurrentJobs, scanRowsPerSec: settings.bulkScanRowsPerSec }), options.clock ?? Date.now),
     asyncJobs: new AsyncJobStore(),
     bulkPages: new BulkPageCache(() => settings.bulkResultCacheMb * 1_048_576),
+    bulkSpool: new BulkResultSpool({
+      maxBytes: () => settings.bulkResultSpoolMb * 1_048_576,
+      partRows: () => settings.bulkResultPageRows,
+      revision: () => org.revision(),
+      live: (job) => !job.aborted && state.bulk.get(job.id) === job,
+    }),
     cursors: new QueryCursorStore(() => settings.queryCursorTtlMs),
     urls: { loginUrl: '', sandboxLoginUrl: '', instanceUrl: '' },
     orgNow: options.now ?? Date.now,
@@ -238,6 +245,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     issueAccessToken: () => sessions.issue(org.userId, 'access_token').token,
     close: async () => {
       await Promise.all([...servers.map(closeServer), pubsub.close()]);
+      state.bulkSpool.clear();
     },
   };
 }

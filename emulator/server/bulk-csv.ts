@@ -35,15 +35,20 @@ export function csvHeader(query: PreparedQuery, format: CsvFormat): string {
  */
 export class ChunkPool {
   readonly #free: ArrayBuffer[] = [];
+  /** Buffers this pool made: a reply may mix in chunks that are not the pool's to reuse. */
+  readonly #own = new WeakSet<ArrayBuffer>();
 
   take(): Buffer {
     const free = this.#free.pop();
-    return free ? Buffer.from(free) : Buffer.allocUnsafe(CHUNK_BYTES);
+    if (free) return Buffer.from(free);
+    const chunk = Buffer.allocUnsafeSlow(CHUNK_BYTES);
+    this.#own.add(chunk.buffer as ArrayBuffer);
+    return chunk;
   }
 
   give(chunk: Buffer): void {
     // Only whole pool buffers come back (a row longer than a chunk is a Buffer of its own).
-    if (chunk.byteOffset === 0 && chunk.buffer.byteLength === CHUNK_BYTES && this.#free.length < 8) this.#free.push(chunk.buffer as ArrayBuffer);
+    if (chunk.byteOffset === 0 && this.#own.has(chunk.buffer as ArrayBuffer) && this.#free.length < 8) this.#free.push(chunk.buffer as ArrayBuffer);
   }
 }
 
@@ -53,13 +58,26 @@ export class ChunkPool {
  * of piling up in a long string that outlives collections. A yielded chunk belongs to the reader
  * until it gives it back to `pool`.
  */
-export function* csvPage(query: PreparedQuery, offset: number, count: number, format: CsvFormat, pool = new ChunkPool()): Generator<Buffer> {
+export function csvPage(query: PreparedQuery, offset: number, count: number, format: CsvFormat, pool = new ChunkPool()): Generator<Buffer> {
+  return csvChunks(query, offset, count, format, pool, csvHeader(query, format));
+}
+
+/**
+ * `prefix`, then `count` rows from `offset`, in chunks from `pool`. With `rowEnds`, each row's
+ * end is written there: the bytes of rows 0..i, the prefix not included.
+ */
+export function* csvChunks(query: PreparedQuery, offset: number, count: number, format: CsvFormat, pool: ChunkPool, prefix = '', rowEnds?: Uint32Array): Generator<Buffer> {
   const { delimiter, lineEnding, nulls } = format;
   let chunk = pool.take();
   let used = 0;
-  const header = csvHeader(query, format);
-  if (Buffer.byteLength(header) > CHUNK_BYTES) yield Buffer.from(header, 'utf8');
-  else used = chunk.write(header, 0, 'utf8');
+  // Bytes yielded before `chunk`, minus the prefix: where `chunk` starts among the rows.
+  let before = 0;
+  if (Buffer.byteLength(prefix) > CHUNK_BYTES) {
+    yield Buffer.from(prefix, 'utf8');
+  } else {
+    used = chunk.write(prefix, 0, 'utf8');
+    before = -used;
+  }
   let written = 0;
   if (count > 0) {
     for (const row of query.rows(offset)) {
@@ -73,17 +91,21 @@ export function* csvPage(query: PreparedQuery, offset: number, count: number, fo
         if (used + bytes > CHUNK_BYTES) {
           if (used > 0) {
             yield chunk.subarray(0, used);
+            before += used;
             chunk = pool.take();
           }
           used = 0;
         }
         if (bytes > CHUNK_BYTES) {
           yield Buffer.from(line, 'utf8');
+          before += bytes;
+          if (rowEnds) rowEnds[written] = before;
           if (++written >= count) break;
           continue;
         }
       }
       used += chunk.write(line, used, 'utf8');
+      if (rowEnds) rowEnds[written] = before + used;
       if (++written >= count) break;
     }
   }

@@ -1,5 +1,5 @@
 import { COLUMN_DELIMITERS, type BulkJob, type ColumnDelimiter, type JobFate, type LineEnding } from './bulk-jobs.js';
-import { ChunkPool, csvPage } from './bulk-csv.js';
+import { ChunkPool, csvHeader, csvPage, type CsvFormat } from './bulk-csv.js';
 import { decodeLocator, encodeLocator } from './ids.js';
 import { emptyReply, JSON_TYPE, notFound, sfError, type Reply } from './reply.js';
 import { header, type RequestContext } from './state.js';
@@ -130,6 +130,7 @@ export function handleCreateJob(ctx: RequestContext): Reply {
     delayMs: state.settings.bulkJobDelayMs,
     aborted: false,
   });
+  state.bulkSpool.add(job, csvFormat(ctx, job));
   return jobReply(200, {
     ...jobBase(ctx, job),
     state: 'UploadComplete',
@@ -216,6 +217,14 @@ function readableJob(ctx: RequestContext): BulkJob | Reply {
   return job;
 }
 
+function csvFormat(ctx: RequestContext, job: BulkJob): CsvFormat {
+  return {
+    delimiter: COLUMN_DELIMITERS[job.columnDelimiter],
+    lineEnding: job.lineEnding === 'CRLF' ? '\r\n' : '\n',
+    nulls: ctx.state.settings.bulkNullRendering,
+  };
+}
+
 interface Range {
   offset: number;
   /** Exclusive end of the partition this locator belongs to. */
@@ -247,11 +256,7 @@ export function handleResults(ctx: RequestContext): Reply {
   const next = range.offset + count;
   const partitioned = range.end !== total;
   const nextLocator = next >= range.end ? 'null' : encodeLocator(partitioned ? `${next}:${range.end}` : String(next));
-  const format = {
-    delimiter: COLUMN_DELIMITERS[job.columnDelimiter],
-    lineEnding: job.lineEnding === 'CRLF' ? '\r\n' : '\n',
-    nulls: ctx.state.settings.bulkNullRendering,
-  };
+  const format = csvFormat(ctx, job);
   const usage = ctx.state.usage;
   const headers = {
     'Content-Type': 'text/csv; charset=UTF-8',
@@ -262,6 +267,7 @@ export function handleResults(ctx: RequestContext): Reply {
   const key = cache ? `${job.query.resultKey()}|${ctx.state.org.revision()}|${range.offset}|${count}|${JSON.stringify(format)}` : '';
   const cached = cache?.get(key);
   if (cache && cached) {
+    ctx.state.bulkSpool.discard(job, range.offset, count);
     return {
       status: 200,
       headers,
@@ -278,6 +284,25 @@ export function handleResults(ctx: RequestContext): Reply {
             },
           }
         : { keepGzipped: (chunks: Buffer[]) => cache.putGzip(key, chunks) }),
+    };
+  }
+  const spooled = ctx.state.bulkSpool.serve(job, range.offset, count, format, csvHeader(job.query, format));
+  if (spooled) {
+    return {
+      status: 200,
+      headers,
+      spooled: true,
+      stream: async function* () {
+        // Spooled and freshly rendered chunks alike are never reused: the cache keeps them as they are.
+        const kept: Buffer[] | undefined = cache ? [] : undefined;
+        for await (const chunk of spooled()) {
+          usage.bulkResultBytes += chunk.length;
+          kept?.push(chunk);
+          yield chunk;
+        }
+        if (kept) cache!.putCsv(key, kept);
+      },
+      ...(cache ? { keepGzipped: (chunks: Buffer[]) => cache.putGzip(key, chunks) } : {}),
     };
   }
   const pool = new ChunkPool();

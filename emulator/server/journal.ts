@@ -25,6 +25,8 @@ export interface JournalEntry {
   fault?: string | undefined;
   /** Set when a Bulk result page came from the result cache instead of being rendered. */
   cached?: true | undefined;
+  /** Set when a Bulk result page's rows, some or all, were rendered while the job ran. */
+  spooled?: true | undefined;
   /** Calls this request counted against DailyApiRequests (a composite batch: its subrequests). */
   apiCalls?: number | undefined;
   /** A Composite request's subrequests, by route (`rest.query`, `rest.deleted`, ...), in order. */

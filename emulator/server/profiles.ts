@@ -26,6 +26,9 @@ export const PROFILES: Record<ProfileName, Partial<EmulatorSettings>> = {
     // as documented for Bulk API 2.0: "Use Compression for Bulk API 2.0 Query Responses").
     bandwidthBytesPerSec: 8_000_000,
     gzip: true,
+    // Documented: a job's results are ready when it reports JobComplete. Rendering them while the
+    // job runs keeps the emulator's CPU off the client's downloads on a machine both share.
+    bulkResultSpoolMb: 512,
     // Documented: DailyApiRequests Max 15,000 in a Developer Edition org ("API Request Limits and Allocations").
     dailyApiLimit: 15_000,
     // Documented: 10,000 Bulk 2.0 query jobs per rolling 24 hours.

@@ -18,6 +18,8 @@ export interface Reply {
   keepGzipped?: (chunks: Buffer[]) => void;
   /** The body was served from the Bulk result cache (journaled). */
   cached?: boolean;
+  /** The body's rows were rendered while their Bulk job ran (journaled). */
+  spooled?: boolean;
   /** The JSON value of `body`, kept for composite batch results. */
   json?: unknown;
 }

@@ -86,6 +86,12 @@ export interface EmulatorSettings {
    * byte the same. For benchmarks of a client; 0 (default) = off.
    */
   bulkResultCacheMb: number;
+  /**
+   * Render a query job's results while it runs, as Salesforce writes result files before
+   * JobComplete, holding up to this many MB; results requests are then served without rendering.
+   * 0 (default) = render each results page when it is requested.
+   */
+  bulkResultSpoolMb: number;
   /** Rows per Bulk API 1.0 query result file (Salesforce cuts result files at 1 GB). */
   bulk1ResultFileRows: number;
   /**
@@ -137,6 +143,7 @@ export function buildDefaultSettings(now: number): EmulatorSettings {
     bulkResultPageRows: 50_000,
     bulkNullRendering: 'empty',
     bulkResultCacheMb: 0,
+    bulkResultSpoolMb: 0,
     bulk1ResultFileRows: 1_000_000,
     bulk1ParallelChunks: 10,
     gzip: true,

@@ -3,6 +3,7 @@ import type { EmulatedOrg } from '../org/org.js';
 import type { BulkJobStore } from './bulk-jobs.js';
 import type { AsyncJobStore } from './bulk1/jobs.js';
 import type { BulkPageCache } from './bulk-page-cache.js';
+import type { BulkResultSpool } from './bulk-result-spool.js';
 import type { EmulatorCredentials } from './credentials.js';
 import type { ActiveFault, FaultQueue } from './faults.js';
 import type { HostKind, Journal } from './journal.js';
@@ -34,6 +35,8 @@ export interface EmulatorState {
   /** Bulk API 1.0 jobs and batches. */
   asyncJobs: AsyncJobStore;
   bulkPages: BulkPageCache;
+  /** Query job results rendered while the jobs run. */
+  bulkSpool: BulkResultSpool;
   cursors: QueryCursorStore;
   urls: EmulatorUrls;
   /** The org's clock, for timestamps the API shows (job createdDate, ...). */

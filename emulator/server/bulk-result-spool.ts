@@ -1,0 +1,235 @@
+/**
+ * Bulk query results rendered while their job runs (the `bulkResultSpoolMb` setting), as
+ * Salesforce writes a job's result files before it reports JobComplete. The emulator then spends
+ * its CPU while the client waits on the job, not while it downloads: on a machine the emulator
+ * shares with the client, rendering at download time made the emulator what a benchmark measured.
+ *
+ * A job's rows are rendered in parts of `bulkResultPageRows` (what one `resultPages` URL covers),
+ * lowest part first across jobs, then in creation order, in short slices between requests. A part
+ * is dropped once a reply has sent its last row, and rendering pauses while the spool holds the
+ * setting's MB. What a request needs that is not rendered is rendered for it as before; so is
+ * everything once the org changes (its values would read otherwise now) or the CSV format does.
+ */
+import { ChunkPool, csvChunks, type CsvFormat } from './bulk-csv.js';
+import type { BulkJob } from './bulk-jobs.js';
+
+/** The renderer yields to requests this often. */
+const SLICE_MS = 8;
+
+type PartState = 'pending' | 'rendering' | 'done' | 'gone';
+
+interface Part {
+  readonly index: number;
+  /** First row, among the job's. */
+  readonly start: number;
+  readonly count: number;
+  state: PartState;
+  chunks: Buffer[];
+  /** Where each chunk starts among the part's bytes. */
+  chunkStarts: number[];
+  /** The bytes of rows 0..i of the part. */
+  rowEnds: Uint32Array;
+  bytes: number;
+  /** Waiters for the part to leave `rendering`. */
+  settled: (() => void)[];
+}
+
+interface JobSpool {
+  readonly job: BulkJob;
+  readonly format: CsvFormat;
+  /** The org revision the rows are rendered at. */
+  readonly revision: number;
+  readonly parts: Part[];
+}
+
+interface Rendering {
+  spool: JobSpool;
+  part: Part;
+  chunks: Iterator<Buffer>;
+}
+
+export interface SpoolOptions {
+  maxBytes: () => number;
+  partRows: () => number;
+  revision: () => number;
+  /** False once the job was deleted or aborted: its parts are dropped. */
+  live: (job: BulkJob) => boolean;
+  /** How long the renderer runs before it yields to requests (it renders one chunk at least). */
+  sliceMs?: number;
+}
+
+export class BulkResultSpool {
+  readonly #jobs = new Map<string, JobSpool>();
+  #bytes = 0;
+  #scheduled = false;
+  #rendering: Rendering | undefined;
+
+  constructor(private readonly options: SpoolOptions) {}
+
+  /** Bytes of rendered rows held. */
+  get bytes(): number {
+    return this.#bytes;
+  }
+
+  /** Whether rendering is under way (a part started, or a slice scheduled). */
+  get busy(): boolean {
+    return this.#scheduled || this.#rendering !== undefined;
+  }
+
+  /** Starts rendering a new job's rows. */
+  add(job: BulkJob, format: CsvFormat): void {
+    if (this.options.maxBytes() <= 0 || job.fate.kind !== 'complete') return;
+    const total = job.query.totalSize();
+    if (total === 0) return;
+    const size = Math.max(1, this.options.partRows());
+    const parts: Part[] = [];
+    for (let start = 0; start < total; start += size) {
+      const count = Math.min(size, total - start);
+      parts.push({ index: parts.length, start, count, state: 'pending', chunks: [], chunkStarts: [], rowEnds: new Uint32Array(0), bytes: 0, settled: [] });
+    }
+    this.#jobs.set(job.id, { job, format, revision: this.options.revision(), parts });
+    this.#schedule();
+  }
+
+  /**
+   * The body of rows [offset, offset + count) of `job` after `prefix` (the header), from rendered
+   * parts where they are, rendered now where not; undefined when nothing of it is rendered.
+   */
+  serve(job: BulkJob, offset: number, count: number, format: CsvFormat, prefix: string): (() => AsyncGenerator<Buffer>) | undefined {
+    const spool = this.#jobs.get(job.id);
+    if (!spool || count <= 0) return undefined;
+    if (spool.revision !== this.options.revision() || !sameFormat(spool.format, format)) {
+      this.#dropJob(spool);
+      return undefined;
+    }
+    const end = offset + count;
+    const parts = spool.parts.filter((p) => p.start < end && p.start + p.count > offset);
+    // A part nobody rendered yet is rendered by this request, as it streams: not twice.
+    for (const part of parts) if (part.state === 'pending') this.#drop(spool, part);
+    if (!parts.some((p) => p.state === 'done' || p.state === 'rendering')) return undefined;
+    const query = job.query;
+    return async function* (this: BulkResultSpool) {
+      yield Buffer.from(prefix, 'utf8');
+      for (const part of parts) {
+        const from = Math.max(offset, part.start) - part.start;
+        const to = Math.min(end, part.start + part.count) - part.start;
+        if (part.state === 'rendering') await new Promise<void>((resolve) => part.settled.push(resolve));
+        if (part.state !== 'done' || spool.revision !== this.options.revision()) {
+          if (part.state !== 'gone') this.#drop(spool, part);
+          yield* csvChunks(query, part.start + from, to - from, format, new ChunkPool());
+          continue;
+        }
+        yield* slices(part, from === 0 ? 0 : part.rowEnds[from - 1]!, part.rowEnds[to - 1]!);
+        if (to === part.count) this.#drop(spool, part);
+      }
+    }.bind(this);
+  }
+
+  /** Drops the parts holding rows [offset, offset + count) of `job`: a reply got them elsewhere. */
+  discard(job: BulkJob, offset: number, count: number): void {
+    const spool = this.#jobs.get(job.id);
+    for (const part of spool?.parts ?? []) if (part.start < offset + count && part.start + part.count > offset) this.#drop(spool!, part);
+  }
+
+  /** Drops everything (the emulator closes). */
+  clear(): void {
+    for (const spool of [...this.#jobs.values()]) this.#dropJob(spool);
+  }
+
+  #schedule(): void {
+    if (this.#scheduled) return;
+    this.#scheduled = true;
+    setImmediate(() => {
+      this.#scheduled = false;
+      if (this.#renderSlice()) this.#schedule();
+    });
+  }
+
+  /** Renders for a slice; true when there is more to render. */
+  #renderSlice(): boolean {
+    const until = performance.now() + (this.options.sliceMs ?? SLICE_MS);
+    do {
+      const current = this.#rendering ?? this.#next();
+      if (!current) return false;
+      const { spool, part } = current;
+      if (part.state === 'gone' || spool.revision !== this.options.revision() || !this.options.live(spool.job)) {
+        this.#rendering = undefined;
+        if (part.state !== 'gone') this.#dropJob(spool);
+        continue;
+      }
+      const step = current.chunks.next();
+      if (step.done) {
+        this.#rendering = undefined;
+        part.state = 'done';
+        settle(part);
+        continue;
+      }
+      part.chunkStarts.push(part.bytes);
+      part.chunks.push(step.value);
+      part.bytes += step.value.length;
+      this.#bytes += step.value.length;
+    } while (performance.now() < until);
+    return true;
+  }
+
+  /** The next part to render: the lowest-numbered pending one, earliest job first; none while the spool is full. */
+  #next(): Rendering | undefined {
+    if (this.#bytes >= this.options.maxBytes()) return undefined;
+    let best: { spool: JobSpool; part: Part } | undefined;
+    for (const spool of [...this.#jobs.values()]) {
+      if (spool.revision !== this.options.revision() || !this.options.live(spool.job)) {
+        this.#dropJob(spool);
+        continue;
+      }
+      const part = spool.parts.find((p) => p.state === 'pending');
+      if (part && (!best || part.index < best.part.index)) best = { spool, part };
+    }
+    if (!best) return undefined;
+    const { spool, part } = best;
+    part.state = 'rendering';
+    part.rowEnds = new Uint32Array(part.count);
+    // Its own pool: rendered chunks are kept, never handed back.
+    const chunks = csvChunks(spool.job.query, part.start, part.count, spool.format, new ChunkPool(), '', part.rowEnds);
+    this.#rendering = { spool, part, chunks };
+    return this.#rendering;
+  }
+
+  #drop(spool: JobSpool, part: Part): void {
+    if (part.state === 'gone') return;
+    part.state = 'gone';
+    this.#bytes -= part.bytes;
+    part.chunks = [];
+    part.chunkStarts = [];
+    part.rowEnds = new Uint32Array(0);
+    part.bytes = 0;
+    settle(part);
+    if (spool.parts.every((p) => p.state === 'gone')) this.#jobs.delete(spool.job.id);
+    // Room again: rendering goes on.
+    this.#schedule();
+  }
+
+  #dropJob(spool: JobSpool): void {
+    for (const part of spool.parts) this.#drop(spool, part);
+    this.#jobs.delete(spool.job.id);
+  }
+}
+
+function settle(part: Part): void {
+  for (const resolve of part.settled.splice(0)) resolve();
+}
+
+function sameFormat(a: CsvFormat, b: CsvFormat): boolean {
+  return a.delimiter === b.delimiter && a.lineEnding === b.lineEnding && a.nulls === b.nulls;
+}
+
+/** Bytes [from, to) of a rendered part, as views of its chunks. */
+function* slices(part: Part, from: number, to: number): Generator<Buffer> {
+  for (let i = 0; i < part.chunks.length && from < to; i++) {
+    const start = part.chunkStarts[i]!;
+    const chunk = part.chunks[i]!;
+    const end = start + chunk.length;
+    if (end <= from) continue;
+    yield chunk.subarray(from - start, Math.min(to, end) - start);
+    from = Math.min(to, end);
+  }
+}
