@@ -4,8 +4,7 @@
  * My Domain host that is also the instance every data call goes to.
  */
 import type { Server } from 'node:http';
-import { createOrg, type EmulatedOrg } from './org/org.js';
-import { generatedObjects, OBJECTS } from './org/schema.js';
+import type { EmulatedOrg } from './org/org.js';
 import { immutableJsonReply } from './server/reply.js';
 import type { FieldValue } from './org/types.js';
 import { ApiUsage } from './server/api-usage.js';
@@ -13,6 +12,8 @@ import { BulkJobStore } from './server/bulk-jobs.js';
 import { AsyncJobStore } from './server/bulk1/jobs.js';
 import { BulkPageCache } from './server/bulk-page-cache.js';
 import { BulkResultSpool } from './server/bulk-result-spool.js';
+import { orgFromRecipe, type OrgRecipe } from './render/org-recipe.js';
+import { RenderWorkers } from './render/render-workers.js';
 import { buildCredentials, type CredentialOptions, type EmulatorCredentials } from './server/credentials.js';
 import { FaultQueue } from './server/faults.js';
 import { profileSettings, type ProfileName } from './server/profiles.js';
@@ -111,16 +112,19 @@ export interface Emulator {
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const seed = options.seed ?? 1;
-  const org = options.org ?? createOrg({ seed, records: options.records ?? 1000, now: options.now, ...(options.extraObjects ? { objects: [...OBJECTS, ...generatedObjects(options.extraObjects)] } : {}) });
+  const credentials = buildCredentials(seed, options.credentials);
+  // Every login is this user: its User row carries the login name.
+  const recipe: OrgRecipe = { seed, records: options.records ?? 1000, extraObjects: options.extraObjects ?? 0, username: credentials.username };
+  const org = options.org ?? orgFromRecipe(recipe, options.now);
+  if (options.org) org.setIntegrationUser(credentials.username);
   const settings: EmulatorSettings = { ...buildDefaultSettings(Date.now()), ...profileSettings(options.profile ?? 'instant'), ...options.settings };
   // Describes are built and serialized up front, as Salesforce serves them from cache: a
   // discovery benchmark then measures the client, not the emulator's first-time work.
   if (options.extraObjects) for (const entry of org.describeGlobal().sobjects) immutableJsonReply(200, org.describe(entry.name)!);
-  const credentials = buildCredentials(seed, options.credentials);
-  // Every login is this user: its User row carries the login name.
-  org.setIntegrationUser(credentials.username);
   const sessions = new SessionStore(org.orgId.slice(0, 15), () => settings.sessionTtlSeconds, Date.now);
   sessions.addRefreshToken(credentials.refreshToken);
+  /** Started with the first job the spool renders; false where threads cannot run. */
+  let renderWorkers: RenderWorkers | false | undefined;
   const state: EmulatorState = {
     org,
     settings,
@@ -137,6 +141,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       partRows: () => settings.bulkResultPageRows,
       revision: () => org.revision(),
       live: (job) => !job.aborted && state.bulk.get(job.id) === job,
+      // Threads build their own org from the seed: only an org built here, on the wall clock.
+      workers: options.org || options.now ? undefined : () => {
+        renderWorkers ??= RenderWorkers.start(recipe) ?? false;
+        return renderWorkers || undefined;
+      },
     }),
     cursors: new QueryCursorStore(() => settings.queryCursorTtlMs),
     urls: { loginUrl: '', sandboxLoginUrl: '', instanceUrl: '' },
@@ -246,6 +255,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     close: async () => {
       await Promise.all([...servers.map(closeServer), pubsub.close()]);
       state.bulkSpool.clear();
+      if (renderWorkers) await renderWorkers.close();
     },
   };
 }

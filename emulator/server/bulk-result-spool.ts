@@ -9,7 +9,10 @@
  * is dropped once a reply has sent its last row, and rendering pauses while the spool holds the
  * setting's MB. What a request needs that is not rendered is rendered for it as before; so is
  * everything once the org changes (its values would read otherwise now) or the CSV format does.
+ * Where render threads are given, parts of jobs they can render (their org copy is this org as
+ * generated) go to a free thread while this one renders others.
  */
+import type { RenderWorkers } from '../render/render-workers.js';
 import { ChunkPool, csvChunks, type CsvFormat } from './bulk-csv.js';
 import type { BulkJob } from './bulk-jobs.js';
 
@@ -34,12 +37,22 @@ interface Part {
   settled: (() => void)[];
 }
 
+/** What a render thread needs to prepare a job's query on its copy of the org. */
+export interface RenderSource {
+  soql: string;
+  includeDeleted: boolean;
+  /** When the job's query was prepared. */
+  preparedAt: number;
+}
+
 interface JobSpool {
   readonly job: BulkJob;
   readonly format: CsvFormat;
   /** The org revision the rows are rendered at. */
   readonly revision: number;
   readonly parts: Part[];
+  /** Set while render threads may render this job's parts. */
+  source: RenderSource | undefined;
 }
 
 interface Rendering {
@@ -56,6 +69,8 @@ export interface SpoolOptions {
   live: (job: BulkJob) => boolean;
   /** How long the renderer runs before it yields to requests (it renders one chunk at least). */
   sliceMs?: number;
+  /** Render threads, whose org copies are this org at revision 0 (started when first asked for). */
+  workers?: (() => RenderWorkers | undefined) | undefined;
 }
 
 export class BulkResultSpool {
@@ -63,6 +78,8 @@ export class BulkResultSpool {
   #bytes = 0;
   #scheduled = false;
   #rendering: Rendering | undefined;
+  /** Parts out on render threads. */
+  #threaded = 0;
 
   constructor(private readonly options: SpoolOptions) {}
 
@@ -73,11 +90,11 @@ export class BulkResultSpool {
 
   /** Whether rendering is under way (a part started, or a slice scheduled). */
   get busy(): boolean {
-    return this.#scheduled || this.#rendering !== undefined;
+    return this.#scheduled || this.#rendering !== undefined || this.#threaded > 0;
   }
 
-  /** Starts rendering a new job's rows. */
-  add(job: BulkJob, format: CsvFormat): void {
+  /** Starts rendering a new job's rows; with `source`, render threads may take its parts. */
+  add(job: BulkJob, format: CsvFormat, source?: RenderSource): void {
     if (this.options.maxBytes() <= 0 || job.fate.kind !== 'complete') return;
     const total = job.query.totalSize();
     if (total === 0) return;
@@ -87,7 +104,8 @@ export class BulkResultSpool {
       const count = Math.min(size, total - start);
       parts.push({ index: parts.length, start, count, state: 'pending', chunks: [], chunkStarts: [], rowEnds: new Uint32Array(0), bytes: 0, settled: [] });
     }
-    this.#jobs.set(job.id, { job, format, revision: this.options.revision(), parts });
+    const revision = this.options.revision();
+    this.#jobs.set(job.id, { job, format, revision, parts, source: revision === 0 ? source : undefined });
     this.#schedule();
   }
 
@@ -141,6 +159,7 @@ export class BulkResultSpool {
     this.#scheduled = true;
     setImmediate(() => {
       this.#scheduled = false;
+      this.#dispatch();
       if (this.#renderSlice()) this.#schedule();
     });
   }
@@ -172,8 +191,51 @@ export class BulkResultSpool {
     return true;
   }
 
+  /** Hands pending parts to free render threads. */
+  #dispatch(): void {
+    if (![...this.#jobs.values()].some((s) => s.source !== undefined)) return;
+    const workers = this.options.workers?.();
+    while (workers?.idle) {
+      const next = this.#pick((spool) => spool.source !== undefined);
+      if (!next) return;
+      const { spool, part } = next;
+      part.state = 'rendering';
+      this.#threaded += 1;
+      const source = spool.source!;
+      workers
+        .render({ ...source, total: spool.job.query.totalSize(), start: part.start, count: part.count, format: spool.format })
+        .then(
+          (rendered) => {
+            if (part.state !== 'rendering') return;
+            part.chunks = rendered.chunks;
+            let at = 0;
+            for (const chunk of rendered.chunks) {
+              part.chunkStarts.push(at);
+              at += chunk.length;
+            }
+            part.rowEnds = rendered.rowEnds;
+            part.bytes = at;
+            this.#bytes += at;
+            part.state = 'done';
+            settle(part);
+          },
+          () => {
+            // This thread cannot render the job: this one will, from this part on.
+            spool.source = undefined;
+            if (part.state !== 'rendering') return;
+            part.state = 'pending';
+            settle(part);
+          },
+        )
+        .finally(() => {
+          this.#threaded -= 1;
+          this.#schedule();
+        });
+    }
+  }
+
   /** The next part to render: the lowest-numbered pending one, earliest job first; none while the spool is full. */
-  #next(): Rendering | undefined {
+  #pick(eligible: (spool: JobSpool) => boolean = () => true): { spool: JobSpool; part: Part } | undefined {
     if (this.#bytes >= this.options.maxBytes()) return undefined;
     let best: { spool: JobSpool; part: Part } | undefined;
     for (const spool of [...this.#jobs.values()]) {
@@ -181,9 +243,16 @@ export class BulkResultSpool {
         this.#dropJob(spool);
         continue;
       }
+      if (!eligible(spool)) continue;
       const part = spool.parts.find((p) => p.state === 'pending');
       if (part && (!best || part.index < best.part.index)) best = { spool, part };
     }
+    return best;
+  }
+
+  /** The next part this thread renders. */
+  #next(): Rendering | undefined {
+    const best = this.#pick();
     if (!best) return undefined;
     const { spool, part } = best;
     part.state = 'rendering';

@@ -92,6 +92,7 @@ export function handleCreateJob(ctx: RequestContext): Reply {
   const soql = body['query'];
   if (typeof soql !== 'string' || soql.trim() === '') return sfError(400, 'API_ERROR', 'The query field is required for query jobs');
 
+  const preparedAt = Date.now();
   const query = state.org.prepareQuery(soql, { includeDeleted: operation === 'queryAll' });
   if (!state.org.isBulkSupported(query.sobject)) {
     return sfError(400, 'INVALIDENTITY', `Entity '${query.sobject}' is not supported by the Bulk API.`);
@@ -130,7 +131,7 @@ export function handleCreateJob(ctx: RequestContext): Reply {
     delayMs: state.settings.bulkJobDelayMs,
     aborted: false,
   });
-  state.bulkSpool.add(job, csvFormat(ctx, job));
+  state.bulkSpool.add(job, csvFormat(ctx, job), { soql, includeDeleted: operation === 'queryAll', preparedAt });
   return jobReply(200, {
     ...jobBase(ctx, job),
     state: 'UploadComplete',
