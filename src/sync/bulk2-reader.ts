@@ -7,6 +7,7 @@
  */
 import { TapError } from '../core/errors.js';
 import type { SalesforceClient } from '../salesforce/client.js';
+import { JobPace } from '../salesforce/bulk2/job-pace.js';
 import { abortJob, createQueryJobOnce, waitForJob, type BulkJobInfo, type BulkJobRegistry } from '../salesforce/bulk2/jobs.js';
 import { fetchResultPage } from '../salesforce/bulk2/results.js';
 import { createPageGuard, paginate } from '../salesforce/paginate.js';
@@ -83,13 +84,16 @@ export interface BulkReader {
 }
 
 export function createBulkReader(client: SalesforceClient, settings: ReaderSettings, jobs: BulkJobRegistry): BulkReader {
+  const pace = new JobPace();
   /** Creates a job and waits until it completes; a job that failed or was given up is aborted. */
   const runJob = async (soql: string, request: ReadRequest): Promise<BulkJobInfo> => {
     const operation = wantsDeleted(request, settings) ? 'queryAll' : 'query';
     const created = await createQueryJobOnce(client, { query: soql, operation, sobject: request.stream.definition.sobject }, jobs, request.signal, (message) => settings.log('warn', message));
     jobs.add(created.id);
     try {
-      const job = await waitForJob(client, created.id, { signal: request.signal, timeoutMs: settings.bulkJobTimeoutMs, pollInitialMs: settings.pollInitialMs, pollMaxMs: settings.pollMaxMs });
+      const job = await waitForJob(client, created.id, {
+        signal: request.signal, timeoutMs: settings.bulkJobTimeoutMs, pollInitialMs: settings.pollInitialMs, pollMaxMs: settings.pollMaxMs, pace, expectedRows: request.window?.rows,
+      });
       jobs.done(created.id);
       return { ...job, id: created.id };
     } finally {

@@ -6,11 +6,14 @@ import { DEFAULTS } from '../../core/defaults.js';
 import { TapError } from '../../core/errors.js';
 import { SalesforceApiError, type SalesforceClient } from '../client.js';
 import type { ReplyShape } from '../reply-shape.js';
+import type { JobPace } from './job-pace.js';
 
 export interface BulkJobInfo {
   id: string;
   state: 'UploadComplete' | 'InProgress' | 'JobComplete' | 'Failed' | 'Aborted';
   numberRecordsProcessed?: number;
+  /** Milliseconds Salesforce spent processing the job, once it is done. */
+  totalProcessingTime?: number;
   errorMessage?: string;
   apiVersion?: number;
 }
@@ -42,7 +45,7 @@ export class BulkJobRegistry {
   }
 }
 
-const JOB_INFO: ReplyShape = { id: 'string', state: 'string', errorMessage: 'string?', numberRecordsProcessed: 'number?' };
+const JOB_INFO: ReplyShape = { id: 'string', state: 'string', errorMessage: 'string?', numberRecordsProcessed: 'number?', totalProcessingTime: 'number?' };
 
 export async function createQueryJob(client: SalesforceClient, query: string, operation: 'query' | 'queryAll', signal?: AbortSignal): Promise<BulkJobInfo> {
   // Not replayed on a network failure (POST): a second job would run the query twice.
@@ -123,20 +126,44 @@ export interface WaitOptions {
   timeoutMs: number;
   pollInitialMs: number;
   pollMaxMs: number;
+  /** The run's pace: it learns from each job seen done and adds a poll when a job should be done. */
+  pace?: JobPace | undefined;
+  /** The rows the job was counted to hold, which the pace predicts its time from. */
+  expectedRows?: number | undefined;
 }
 
+/** A predicted poll lands this long after the predicted end, so that it finds the job done. */
+const PACE_MARGIN_MS = 100;
+
+/**
+ * Polls a job until it is done: waits that grow by `pollFactor`, plus one poll when the pace
+ * says the job should be done. If that poll finds it still running the waits start again short
+ * (a twentieth of the predicted time), so a job is seen done soon after it is.
+ */
 export async function waitForJob(client: SalesforceClient, id: string, options: WaitOptions): Promise<BulkJobInfo> {
-  const deadline = Date.now() + options.timeoutMs;
+  const createdAt = Date.now();
+  const deadline = createdAt + options.timeoutMs;
   let delay = options.pollInitialMs;
+  const predicted = options.pace && options.expectedRows !== undefined ? options.pace.predict(options.expectedRows) : undefined;
+  let predictedPollAt = predicted === undefined ? undefined : createdAt + predicted + PACE_MARGIN_MS;
   for (;;) {
     const job = await client.json<BulkJobInfo>(`jobs/query/${id}`, { signal: options.signal, shape: JOB_INFO });
-    if (job.state === 'JobComplete') return job;
+    if (job.state === 'JobComplete') {
+      options.pace?.observe(job.numberRecordsProcessed, job.totalProcessingTime);
+      return job;
+    }
     if (job.state === 'Failed') {
       throw new SalesforceApiError(400, [{ errorCode: 'BULK_JOB_FAILED', message: job.errorMessage ?? 'job failed' }], `Bulk API 2.0 job ${id} failed: ${job.errorMessage ?? 'no reason given'}`);
     }
     if (job.state === 'Aborted') throw new TapError('TAP_BULK_JOB_ABORTED', `Bulk API 2.0 job ${id} was aborted in the org.`, { kind: 'salesforce' });
     if (Date.now() + delay > deadline) {
       throw new TapError('TAP_BULK_JOB_TIMEOUT', `Bulk API 2.0 job ${id} did not finish within ${Math.round(options.timeoutMs / 1000)} s.`, { kind: 'transient' });
+    }
+    if (predictedPollAt !== undefined && predictedPollAt - Date.now() < delay) {
+      await sleep(Math.max(0, predictedPollAt - Date.now()), options.signal);
+      predictedPollAt = undefined;
+      delay = Math.min(options.pollMaxMs, Math.max(options.pollInitialMs, Math.round(predicted! / 20)));
+      continue;
     }
     await sleep(delay, options.signal);
     delay = Math.min(options.pollMaxMs, Math.round(delay * DEFAULTS.pollFactor));
