@@ -54,12 +54,18 @@ describe('waitForJob with a pace', () => {
     return { client, polls };
   }
 
-  const options = { signal: new AbortController().signal, timeoutMs: 60_000, pollInitialMs: 200, pollMaxMs: 10_000 };
-
-  it('polls once more when the job should be done, and learns from every job it sees done', async () => {
+  /** A pace that saw two jobs: 3 s to start, then 50 rows/ms. */
+  function learned(): JobPace {
     const pace = new JobPace();
     pace.observe(100_000, 5000);
     pace.observe(200_000, 7000);
+    return pace;
+  }
+
+  const options = { signal: new AbortController().signal, timeoutMs: 60_000, pollInitialMs: 200, pollMaxMs: 10_000 };
+
+  it('polls once more when the job should be done, and learns from every job it sees done', async () => {
+    const pace = learned();
     // 3 s + 50 rows/ms: 150,000 rows are done at 6,000 ms. The backoff alone polls at 5,156 and 6,642.
     const paced = fakeJob(6000, 150_000);
     const done = waitForJob(paced.client, 'j', { ...options, pace, expectedRows: 150_000 });
@@ -80,9 +86,7 @@ describe('waitForJob with a pace', () => {
   });
 
   it('polls again soon when the job is late for its predicted end', async () => {
-    const pace = new JobPace();
-    pace.observe(100_000, 5000);
-    pace.observe(200_000, 7000);
+    const pace = learned();
     // Predicted 6,000 ms; the job waited in the org's queue and is done at 6,700.
     const late = fakeJob(6700, 150_000);
     const done = waitForJob(late.client, 'j', { ...options, pace, expectedRows: 150_000 });
