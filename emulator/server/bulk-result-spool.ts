@@ -116,7 +116,7 @@ export class BulkResultSpool {
   serve(job: BulkJob, offset: number, count: number, format: CsvFormat, prefix: string): (() => AsyncGenerator<Buffer>) | undefined {
     const spool = this.#jobs.get(job.id);
     if (!spool || count <= 0) return undefined;
-    if (spool.revision !== this.options.revision() || !sameFormat(spool.format, format)) {
+    if (this.#stale(spool) || !sameFormat(spool.format, format)) {
       this.#dropJob(spool);
       return undefined;
     }
@@ -171,7 +171,7 @@ export class BulkResultSpool {
       const current = this.#rendering ?? this.#next();
       if (!current) return false;
       const { spool, part } = current;
-      if (part.state === 'gone' || spool.revision !== this.options.revision() || !this.options.live(spool.job)) {
+      if (part.state === 'gone' || this.#stale(spool)) {
         this.#rendering = undefined;
         if (part.state !== 'gone') this.#dropJob(spool);
         continue;
@@ -183,10 +183,7 @@ export class BulkResultSpool {
         settle(part);
         continue;
       }
-      part.chunkStarts.push(part.bytes);
-      part.chunks.push(step.value);
-      part.bytes += step.value.length;
-      this.#bytes += step.value.length;
+      this.#append(part, step.value);
     } while (performance.now() < until);
     return true;
   }
@@ -207,15 +204,8 @@ export class BulkResultSpool {
         .then(
           (rendered) => {
             if (part.state !== 'rendering') return;
-            part.chunks = rendered.chunks;
-            let at = 0;
-            for (const chunk of rendered.chunks) {
-              part.chunkStarts.push(at);
-              at += chunk.length;
-            }
+            for (const chunk of rendered.chunks) this.#append(part, chunk);
             part.rowEnds = rendered.rowEnds;
-            part.bytes = at;
-            this.#bytes += at;
             part.state = 'done';
             settle(part);
           },
@@ -239,7 +229,7 @@ export class BulkResultSpool {
     if (this.#bytes >= this.options.maxBytes()) return undefined;
     let best: { spool: JobSpool; part: Part } | undefined;
     for (const spool of [...this.#jobs.values()]) {
-      if (spool.revision !== this.options.revision() || !this.options.live(spool.job)) {
+      if (this.#stale(spool)) {
         this.#dropJob(spool);
         continue;
       }
@@ -261,6 +251,19 @@ export class BulkResultSpool {
     const chunks = csvChunks(spool.job.query, part.start, part.count, spool.format, new ChunkPool(), '', part.rowEnds);
     this.#rendering = { spool, part, chunks };
     return this.#rendering;
+  }
+
+  /** The org changed since the job's rows were rendered, or the job is gone. */
+  #stale(spool: JobSpool): boolean {
+    return spool.revision !== this.options.revision() || !this.options.live(spool.job);
+  }
+
+  /** A rendered chunk joins its part. */
+  #append(part: Part, chunk: Buffer): void {
+    part.chunkStarts.push(part.bytes);
+    part.chunks.push(chunk);
+    part.bytes += chunk.length;
+    this.#bytes += chunk.length;
   }
 
   #drop(spool: JobSpool, part: Part): void {
